@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// The `supernetes` binary: the server and each component on its own.
+import { Command } from 'commander';
+import { registerCacheCommand } from './cache-command.js';
+
+const stop = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => stop.abort());
+}
+
+const program = new Command()
+  .name('supernetes')
+  .description('Supernetes: a container orchestrator with the architecture of Kubernetes')
+  .version('0.1.0')
+  .showHelpAfterError();
+registerCacheCommand(program, stop.signal);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  console.error(`supernetes: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Suites start real servers (etcd, supernetes cache) on loopback ports; two cores, so keep it modest.
+    maxWorkers: 2,
+  },
+});
