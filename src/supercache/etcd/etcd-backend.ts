@@ -30,7 +30,7 @@ import type {
   WatchEvent,
   WatchOptions,
 } from '../backend.js';
-import { CompactedError, StoreError, isStoreError, leaseNotFound } from '../errors.js';
+import { CompactedError, StoreError, isStoreError, leaseNotFound, storeClosed } from '../errors.js';
 import { EtcdConnection } from './etcd-connection.js';
 import {
   compareMessage,
@@ -104,9 +104,10 @@ export class EtcdBackend implements Backend {
   }
 
   watch(options: WatchOptions): AsyncIterable<WatchEvent> {
+    if (this.connection.isClosed) throw storeClosed();
     const watch = new EtcdWatch(this.connection, options, this.watchBacklogLimit, (done) => this.watches.delete(done));
-    if (this.connection.isClosed) watch.finish();
-    else this.watches.add(watch);
+    // A watch that already ended (signal aborted) has called its onDone: do not track it.
+    if (!watch.isFinished) this.watches.add(watch);
     return watch;
   }
 
@@ -178,6 +179,7 @@ export class EtcdBackend implements Backend {
     };
   }
 
+  /** Ends open watches cleanly (as the SQLite engine does) and closes the gRPC channels. */
   async close(): Promise<void> {
     for (const watch of [...this.watches]) watch.finish();
     this.connection.close();

@@ -60,7 +60,7 @@ export function translateGrpcError(error: unknown): StoreError {
   // Includes "etcdserver: value is provided", "lease is provided", permission errors.
   if (!UNAVAILABLE_CODES.has(error.code)) return withCause(invalidArgument(details), error);
   // "no leader", "request timed out", "too many requests", "database space exceeded", dropped connections.
-  return new StoreError('Unavailable', details, { cause: error });
+  return new StoreError('Unavailable', details.startsWith('etcdserver:') ? details : `etcd: ${details}`, { cause: error });
 }
 
 function withCause(storeError: StoreError, cause: unknown): StoreError {

@@ -43,6 +43,10 @@ export class EtcdWatch implements AsyncIterable<WatchEvent>, AsyncIterator<Watch
     void this.open();
   }
 
+  get isFinished(): boolean {
+    return this.finished;
+  }
+
   [Symbol.asyncIterator](): AsyncIterator<WatchEvent> {
     return this;
   }

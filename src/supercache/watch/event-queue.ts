@@ -7,7 +7,7 @@ export class EventQueue<T> implements AsyncIterable<T> {
   private head = 0;
   private waiting: ((result: IteratorResult<T>) => void) | undefined;
   private waitingReject: ((error: unknown) => void) | undefined;
-  private failure: unknown;
+  private failure: Error | undefined;
   private roomWaiters: { below: number; resolve: () => void }[] = [];
   private ended = false;
 
@@ -43,13 +43,13 @@ export class EventQueue<T> implements AsyncIterable<T> {
 
   fail(error: unknown): void {
     if (this.closed) return;
-    this.failure = error;
+    this.failure = error instanceof Error ? error : new Error(String(error));
     this.items.length = 0;
     this.head = 0;
     if (this.waitingReject !== undefined) {
       const reject = this.waitingReject;
       this.clearWaiter();
-      reject(error);
+      reject(this.failure);
     }
     this.wakeRoomWaiters();
     this.onClose();

@@ -112,15 +112,17 @@ export class WatchHub {
     const { queue, options } = watcher;
     let after = 0;
     let nextRevision = from;
+    const room = Math.max(1, this.backlogLimit >> 1);
     for (;;) {
-      await queue.whenBelow(Math.max(1, this.backlogLimit >> 1));
-      if (queue.closed) return;
       if (nextRevision < this.source.compactRevision()) {
         queue.fail(new CompactedError(this.source.compactRevision()));
         return;
       }
       const page = this.source.history(from, to, after, options.prevKv === true);
       for (const event of page.events) {
+        // Replay at the consumer's pace: history is on disk, only live events must be buffered.
+        if (queue.backlog >= room) await queue.whenBelow(room);
+        if (queue.closed) return;
         nextRevision = event.kv.modRevision;
         deliver(watcher, event);
       }
