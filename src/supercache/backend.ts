@@ -49,9 +49,9 @@ export interface RangeResult {
 export interface PutOptions {
   readonly lease?: LeaseId;
   readonly prevKv?: boolean;
-  /** Keep the current value (the key must exist). */
+  /** Keep the current value (the key must exist, and the value given must be empty). */
   readonly ignoreValue?: boolean;
-  /** Keep the current lease (the key must exist). */
+  /** Keep the current lease (the key must exist, and no lease may be given). */
   readonly ignoreLease?: boolean;
 }
 
@@ -103,7 +103,10 @@ export interface TxnResult {
 }
 
 export interface WatchOptions extends KeyRange {
-  /** Deliver events from this revision on (inclusive); 0 or absent: only new events. */
+  /**
+   * Deliver events from this revision on (inclusive); 0 or absent: only new events. On etcd the
+   * watch is created a round trip later, so a caller that must not miss a write passes a revision.
+   */
   readonly startRevision?: number;
   readonly prevKv?: boolean;
   readonly noPut?: boolean;
@@ -115,7 +118,7 @@ export interface WatchOptions extends KeyRange {
 
 export type WatchEvent =
   | { readonly type: 'put'; readonly kv: KeyValue; readonly prevKv?: KeyValue }
-  /** `kv` of a delete carries the key, the deleting revision as modRevision, and version 0. */
+  /** `kv` of a delete carries the key and the deleting revision as modRevision; the rest is zero/empty. */
   | { readonly type: 'delete'; readonly kv: KeyValue; readonly prevKv?: KeyValue }
   | { readonly type: 'progress'; readonly revision: number };
 
@@ -163,7 +166,7 @@ export interface Backend {
   close(): Promise<void>;
 }
 
-/** The largest value a key may hold, as etcd's default --max-request-bytes. */
+/** The largest request, key and value(s) together, as etcd's default --max-request-bytes. */
 export const MAX_VALUE_BYTES = 1.5 * 1024 * 1024;
 /** etcd's --max-txn-ops default. */
 export const MAX_TXN_OPS = 128;

@@ -180,7 +180,7 @@ export class EtcdBackend implements Backend {
   }
 
   /** Ends open watches cleanly (as the SQLite engine does) and closes the gRPC channels. */
-  async close(): Promise<void> {
+  close(): Promise<void> {
     for (const watch of [...this.watches]) watch.finish();
     this.connection.close();
     return Promise.resolve();
