@@ -184,29 +184,25 @@ function pidOf(child: ChildProcess): number {
   return child.pid;
 }
 
-/** Resident set size and its peak, in bytes, from /proc/PID/status. */
-export function memoryOf(pid: number): { rss: number; peak: number } {
+export interface Memory {
+  /** VmRSS: resident now. */
+  readonly rss: number;
+  /** VmHWM: the peak resident size. */
+  readonly peak: number;
+  /** RssAnon: heap and stacks. */
+  readonly anon: number;
+  /** RssFile: resident pages of mapped files (the executable, libraries, mmapped databases). */
+  readonly file: number;
+  /** RssShmem: shared memory (SQLite's WAL index is a mmapped -shm file and counts here or in file). */
+  readonly shmem: number;
+}
+
+/** Memory of a process in bytes, from /proc/PID/status. */
+export function memoryOf(pid: number): Memory {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const field = (name: string): number => {
     const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status);
     return match?.[1] === undefined ? 0 : Number(match[1]) * 1024;
   };
-  return { rss: field('VmRSS'), peak: field('VmHWM') };
-}
-
-/** The file-backed part of RSS (for etcd: the mmapped bbolt database pages it has touched). */
-export function fileRssOf(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const match = /^RssFile:\s+(\d+) kB/m.exec(status);
-  return match?.[1] === undefined ? 0 : Number(match[1]) * 1024;
-}
-
-/** CPU time (user + system) the process has used so far, in seconds. */
-export function cpuSecondsOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name (which may hold spaces) start after the last ')'.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  return (utime + stime) / 100; // USER_HZ is 100 on Linux
+  return { rss: field('VmRSS'), peak: field('VmHWM'), anon: field('RssAnon'), file: field('RssFile'), shmem: field('RssShmem') };
 }

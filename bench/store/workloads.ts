@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Etcd3 } from 'etcd3';
-import { cpuSecondsOf } from './servers.js';
+import { meterCpu } from './cpu.js';
 
 export interface Clients {
   readonly endpoint: string;
@@ -62,20 +62,26 @@ export interface Throughput {
   readonly serverCpuPerKop: number;
   /** Benchmark (client) process CPU seconds per 1000 operations. */
   readonly clientCpuPerKop: number;
+  /** Cores other processes on the machine kept busy meanwhile. */
+  readonly otherCores: number;
 }
 
 export type Op = (client: Etcd3, clientIndex: number, seq: number) => Promise<void>;
+
+export interface LoopOptions {
+  readonly ms: number;
+  readonly maxOps: number;
+  readonly warmupMs: number;
+  readonly serverPid: number;
+  /** Our other processes (the other, idle server), not counted as background load. */
+  readonly otherPids: readonly number[];
+}
 
 /**
  * Each of `clients` runs `op` in a loop, one request at a time, until `ms` have passed or `maxOps`
  * operations were started in total. A short warm-up (not counted) runs first.
  */
-export async function closedLoop(
-  pool: readonly Etcd3[],
-  clients: number,
-  op: Op,
-  options: { ms: number; maxOps: number; warmupMs: number; serverPid: number },
-): Promise<Throughput> {
+export async function closedLoop(pool: readonly Etcd3[], clients: number, op: Op, options: LoopOptions): Promise<Throughput> {
   const used = pool.slice(0, clients);
   if (used.length < clients) throw new Error(`need ${clients} clients, have ${pool.length}`);
   let seq = 0;
@@ -97,13 +103,11 @@ export async function closedLoop(
   await run(performance.now() + options.warmupMs, Math.max(1, options.maxOps / 10), undefined);
   seq = 0;
   const latencies: number[] = [];
-  const serverCpu = cpuSecondsOf(options.serverPid);
-  const clientCpu = process.cpuUsage();
+  const stopMeter = meterCpu(options.serverPid, options.otherPids);
   const start = performance.now();
   const ops = await run(start + options.ms, options.maxOps, latencies);
   const seconds = (performance.now() - start) / 1000;
-  const clientUsed = process.cpuUsage(clientCpu);
-  const serverUsed = cpuSecondsOf(options.serverPid) - serverCpu;
+  const cpu = stopMeter();
   latencies.sort((a, b) => a - b);
   return {
     ops,
@@ -111,8 +115,9 @@ export async function closedLoop(
     perSecond: ops / seconds,
     p50: percentile(latencies, 0.5),
     p99: percentile(latencies, 0.99),
-    serverCpuPerKop: (serverUsed / ops) * 1000,
-    clientCpuPerKop: ((clientUsed.user + clientUsed.system) / 1e6 / ops) * 1000,
+    serverCpuPerKop: (cpu.server / ops) * 1000,
+    clientCpuPerKop: (cpu.client / ops) * 1000,
+    otherCores: cpu.otherCores,
   };
 }
 
@@ -138,11 +143,11 @@ export async function fill(pool: readonly Etcd3[], prefix: string, count: number
   );
 }
 
-export interface WatchLatency {
-  readonly samples: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly max: number;
+export interface WatchSamples {
+  /** Delivery latencies in ms, in the order measured. */
+  readonly latencies: number[];
+  /** Cores other processes on the machine kept busy meanwhile. */
+  readonly otherCores: number;
 }
 
 /**
@@ -154,11 +159,10 @@ export interface WatchLatency {
 export async function watchLatency(
   watcherClient: Etcd3,
   writerClient: Etcd3,
-  options: { samples: number; warmup: number; gapMs: number; ms: number },
-): Promise<WatchLatency> {
+  options: { samples: number; warmup: number; gapMs: number; ms: number; serverPid: number; otherPids: readonly number[] },
+): Promise<WatchSamples> {
   const prefix = 'bench/watch/';
   const watcher = await watcherClient.watch().prefix(prefix).create();
-  const sentAt = new Map<number, number>();
   const arrived = new Map<number, number>();
   let wake: ((index: number) => void) | undefined;
   watcher.on('put', (kv) => {
@@ -170,6 +174,7 @@ export async function watchLatency(
   const value = Buffer.alloc(256, 'w');
   const latencies: number[] = [];
   const deadline = performance.now() + options.ms;
+  const stopMeter = meterCpu(options.serverPid, options.otherPids);
   try {
     const total = options.warmup + options.samples;
     for (let i = 0; i < total && performance.now() < deadline; i++) {
@@ -182,21 +187,15 @@ export async function watchLatency(
           }
         };
       });
-      sentAt.set(i, performance.now());
+      const sentAt = performance.now();
       await Promise.all([writerClient.put(prefix + pad(i, 6)).value(value), event]);
-      const latency = (arrived.get(i) ?? Number.NaN) - (sentAt.get(i) ?? Number.NaN);
-      if (i >= options.warmup) latencies.push(latency);
+      if (i >= options.warmup) latencies.push((arrived.get(i) ?? Number.NaN) - sentAt);
+      arrived.delete(i);
       await new Promise((resolve) => setTimeout(resolve, options.gapMs));
     }
   } finally {
     wake = undefined;
     await watcher.cancel();
   }
-  latencies.sort((a, b) => a - b);
-  return {
-    samples: latencies.length,
-    p50: percentile(latencies, 0.5),
-    p99: percentile(latencies, 0.99),
-    max: latencies[latencies.length - 1] ?? Number.NaN,
-  };
+  return { latencies, otherCores: stopMeter().otherCores };
 }

@@ -2,6 +2,7 @@
 // The `supernetes` binary: the server and each component on its own.
 import { Command } from 'commander';
 import { registerCacheCommand } from './cache-command.js';
+import { registerServerCommand } from './server-command.js';
 
 const stop = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -13,6 +14,7 @@ const program = new Command()
   .description('Supernetes: a container orchestrator with the architecture of Kubernetes')
   .version('0.1.0')
   .showHelpAfterError();
+registerServerCommand(program, stop.signal);
 registerCacheCommand(program, stop.signal);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -143,13 +143,19 @@ export interface StoreStatus {
   readonly version: string;
 }
 
+/**
+ * Every method that returns a promise reports failure by rejecting it, never by throwing.
+ * Errors are StoreError (errors.ts).
+ */
 export interface Backend {
   range(options: RangeOptions): Promise<RangeResult>;
   put(key: string, value: Buffer, options?: PutOptions): Promise<PutResult>;
   delete(options: DeleteOptions): Promise<DeleteResult>;
   txn(request: TxnRequest): Promise<TxnResult>;
   /**
-   * Events in revision order. Ends when `signal` aborts. Throws CompactedError when `startRevision`
+   * Events in revision order. Ends when `signal` aborts. On overflow, `nextRevision` is the
+   * revision of the oldest event not delivered: resuming there may repeat events of a revision
+   * the consumer had partly seen. Throws CompactedError when `startRevision`
    * is compacted and WatchOverflowError when the consumer falls too far behind; resume from the
    * revision after the last event seen.
    */
@@ -163,6 +169,11 @@ export interface Backend {
   /** Drops history below `revision`; reads and watches below it then fail with CompactedError. */
   compact(revision: number, options?: { readonly physical?: boolean }): Promise<{ revision: number }>;
   status(): Promise<StoreStatus>;
+  /**
+   * Asks for a progress event on every watch that wants them and is caught up (etcd's
+   * RequestProgress), so a watcher learns the store's revision without waiting for the interval.
+   */
+  requestProgress(): void;
   close(): Promise<void>;
 }
 

@@ -179,6 +179,10 @@ export class EtcdBackend implements Backend {
     };
   }
 
+  requestProgress(): void {
+    for (const watch of this.watches) watch.requestProgress();
+  }
+
   /** Ends open watches cleanly (as the SQLite engine does) and closes the gRPC channels. */
   close(): Promise<void> {
     for (const watch of [...this.watches]) watch.finish();

@@ -65,6 +65,12 @@ export class EtcdWatch implements AsyncIterable<WatchEvent>, AsyncIterator<Watch
     return Promise.resolve({ value: undefined, done: true });
   }
 
+  /** Asks etcd for a progress response on this stream (WatchProgressRequest, etcd 3.4+). */
+  requestProgress(): void {
+    if (this.finished || !this.created || this.options.progressNotify !== true) return;
+    this.stream?.write({ progress_request: {} });
+  }
+
   /** Ends the watch; with an error, the consumer gets it once the already-delivered events are taken. */
   finish(error?: StoreError): void {
     if (this.finished) return;
@@ -86,6 +92,7 @@ export class EtcdWatch implements AsyncIterable<WatchEvent>, AsyncIterator<Watch
 
   private shift(): WatchEvent {
     const event = this.queue[this.head++] as WatchEvent;
+    if (this.paused && this.queue.length - this.head <= this.backlogLimit >> 1) this.resumeStream();
     if (this.head > 1024 && this.head * 2 > this.queue.length) {
       this.queue.splice(0, this.head);
       this.head = 0;
@@ -134,6 +141,7 @@ export class EtcdWatch implements AsyncIterable<WatchEvent>, AsyncIterator<Watch
     }
     if (response.created) {
       this.created = true;
+      this.createdRevision = headerRevision(response.header);
       return;
     }
     if (!this.created) return;
@@ -145,9 +153,18 @@ export class EtcdWatch implements AsyncIterable<WatchEvent>, AsyncIterator<Watch
     } else {
       for (const event of events) this.push(toWatchEvent(event, this.options.prevKv === true));
     }
+    // etcd replays the history up to the watch's creation in large responses: a consumer catching
+    // up is paced by pausing the stream (gRPC flow control then slows etcd down). Events after the
+    // creation are live and cannot wait: a backlog of them past the limit cuts the consumer off.
     if (this.queue.length - this.head > this.backlogLimit) {
-      const oldest = this.queue[this.head] as WatchEvent;
-      this.finish(new WatchOverflowError(eventRevision(oldest)));
+      const lastEvent = events[events.length - 1];
+      const catchingUp = lastEvent !== undefined && int64(lastEvent.kv?.mod_revision) <= this.createdRevision;
+      if (catchingUp) {
+        if (!this.paused) this.pauseStream();
+      } else {
+        const oldest = this.queue[this.head] as WatchEvent;
+        this.finish(new WatchOverflowError(eventRevision(oldest)));
+      }
     }
   }
 
@@ -159,6 +176,20 @@ export class EtcdWatch implements AsyncIterable<WatchEvent>, AsyncIterator<Watch
       return;
     }
     this.queue.push(event);
+  }
+
+  private paused = false;
+  /** The store's revision when etcd created the watch: events up to it are history. */
+  private createdRevision = 0;
+
+  private pauseStream(): void {
+    this.paused = true;
+    this.stream?.pause();
+  }
+
+  private resumeStream(): void {
+    this.paused = false;
+    this.stream?.resume();
   }
 
   private cancelStream(): void {

@@ -88,8 +88,9 @@ export class EtcdServer {
       }),
       Txn: unary<PbTxnRequest>(async (request) => {
         const result = await backend.txn(txnRequest(request));
-        const h = header(result.revision);
-        return { header: h, succeeded: result.succeeded, responses: result.responses.map((r) => pbOpResult(r, h)) };
+        // Each op's response carries the revision at its point in the txn, as etcd's do.
+        const responses = result.responses.map((r) => pbOpResult(r, header(r.revision)));
+        return { header: header(result.revision), succeeded: result.succeeded, responses };
       }),
       Compact: unary<PbCompactionRequest>(async (request) => {
         const result = await backend.compact(int(request.revision), { physical: request.physical });

@@ -139,17 +139,17 @@ export class SqliteEngine implements Backend {
     });
   }
 
-  put(key: string, value: Buffer, options: PutOptions = {}): Promise<PutResult> {
+  async put(key: string, value: Buffer, options: PutOptions = {}): Promise<PutResult> {
     checkPut(key, value, options);
     return this.write((writer) => writer.put(key, value, options));
   }
 
-  delete(options: DeleteOptions): Promise<DeleteResult> {
+  async delete(options: DeleteOptions): Promise<DeleteResult> {
     checkDelete(options);
     return this.write((writer) => writer.delete(options));
   }
 
-  txn(request: TxnRequest): Promise<TxnResult> {
+  async txn(request: TxnRequest): Promise<TxnResult> {
     checkTxn(request);
     const run = (writer: RevisionWriter): TxnResult => {
       const succeeded = writer.compare(request.compare);
@@ -225,6 +225,10 @@ export class SqliteEngine implements Backend {
       dbSize: this.fileSize(),
       version: SUPERCACHE_VERSION,
     }));
+  }
+
+  requestProgress(): void {
+    if (!this.closed) this.hub.notifyProgress(this.head);
   }
 
   private view(): ReadView {

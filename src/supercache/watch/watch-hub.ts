@@ -4,7 +4,7 @@
 import type { KeyValue, WatchEvent, WatchOptions } from '../backend.js';
 import { CompactedError, WatchOverflowError } from '../errors.js';
 import { keyInRange } from '../key-range.js';
-import { EventQueue } from './event-queue.js';
+import { EventQueue } from '../../util/event-queue.js';
 
 /** A committed change, as the engine publishes it (prevKv always filled when the key existed). */
 export interface StoreEvent {

@@ -1,0 +1,30 @@
+// What every resource handler gets: the parsed request, the resource and its store, the user.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ResourceRequestInfo } from '../http/request-info.js';
+import type { RegisteredResource, Registry } from '../registry/registry.js';
+
+/** Who is asking (the authenticator's answer). */
+export interface RequestUser {
+  readonly name: string;
+  readonly uid?: string;
+  readonly groups: readonly string[];
+}
+
+export interface RequestContext {
+  readonly request: IncomingMessage;
+  readonly response: ServerResponse;
+  readonly info: ResourceRequestInfo;
+  readonly resource: RegisteredResource;
+  readonly registry: Registry;
+  readonly query: URLSearchParams;
+  readonly user: RequestUser;
+  /** Aborts when the client goes away or the server stops. */
+  readonly signal: AbortSignal;
+}
+
+export type Handler = (context: RequestContext) => Promise<void>;
+
+/** ?dryRun=All: run everything but the write. */
+export function isDryRun(query: URLSearchParams): boolean {
+  return query.getAll('dryRun').includes('All');
+}

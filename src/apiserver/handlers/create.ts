@@ -1,0 +1,20 @@
+// create (POST): decode, place in the namespace, fill in what the server owns, default, validate,
+// admit, then write with "must not exist yet" as the condition.
+import { writeJson } from '../http/responses.js';
+import { decodeBody, mediaType, readBody } from '../http/body.js';
+import { isDryRun, type Handler } from './context.js';
+import { asObjectOf, checkNamespaceOpen, placeInNamespace, prepareForCreate, validate } from './object-meta.js';
+
+export const createHandler: Handler = async (context) => {
+  const { descriptor, store } = context.resource;
+  if (context.info.subresource !== undefined) throw new Error(`unexpected subresource ${context.info.subresource}`);
+  const body = decodeBody(await readBody(context.request), mediaType(context.request));
+  const object = asObjectOf(descriptor, body);
+  placeInNamespace(descriptor, object, context.info.namespace);
+  prepareForCreate(descriptor, object);
+  validate(descriptor, object);
+  await checkNamespaceOpen(context.registry, descriptor, object);
+  await descriptor.strategy.prepareForCreate?.(object, context.registry);
+  const created = isDryRun(context.query) ? object : await store.create(object);
+  writeJson(context.response, 201, created);
+};

@@ -1,0 +1,61 @@
+// get and list: objects from the watch cache (or the store, for consistent pages), as JSON or Table.
+import { badRequest } from '../../api/api-errors.js';
+import { apiVersionOf } from '../registry/resource.js';
+import { writeJson } from '../http/responses.js';
+import { includeObjectOf, TABLE_CONTENT_TYPE, toTable, wantsTable } from '../tables/table.js';
+import type { Handler } from './context.js';
+import { objectMatcher } from './selectors.js';
+
+export const getHandler: Handler = async (context) => {
+  const { store, descriptor } = context.resource;
+  const name = context.info.name ?? '';
+  const object =
+    context.query.get('resourceVersion') === '0'
+      ? await store.getCached(context.info.namespace, name)
+      : await store.get(context.info.namespace, name);
+  if (wantsTable(context.request.headers.accept)) {
+    const table = toTable(descriptor, [object], includeObjectOf(context.query), {
+      resourceVersion: object.metadata?.resourceVersion ?? '',
+    });
+    writeJson(context.response, 200, table, TABLE_CONTENT_TYPE);
+    return;
+  }
+  writeJson(context.response, 200, object);
+};
+
+export function parseLimit(query: URLSearchParams): number {
+  const text = query.get('limit');
+  if (text === null || text === '') return 0;
+  const limit = Number(text);
+  if (!Number.isInteger(limit) || limit < 0) throw badRequest(`invalid limit: "${text}"`);
+  return limit;
+}
+
+export const listHandler: Handler = async (context) => {
+  const { store, descriptor } = context.resource;
+  const matches = objectMatcher(context.query, descriptor);
+  const continueToken = context.query.get('continue') ?? undefined;
+  const resourceVersion = context.query.get('resourceVersion') ?? undefined;
+  const result = await store.list({
+    ...(context.info.namespace === undefined ? {} : { namespace: context.info.namespace }),
+    ...(matches === undefined ? {} : { matches }),
+    limit: parseLimit(context.query),
+    ...(continueToken === undefined || continueToken === '' ? {} : { continueToken }),
+    ...(resourceVersion === undefined ? {} : { resourceVersion }),
+  });
+  const metadata = {
+    resourceVersion: String(result.revision),
+    ...(result.continueToken === undefined ? {} : { continue: result.continueToken }),
+    ...(result.remainingItemCount === undefined ? {} : { remainingItemCount: result.remainingItemCount }),
+  };
+  if (wantsTable(context.request.headers.accept)) {
+    writeJson(context.response, 200, toTable(descriptor, result.items, includeObjectOf(context.query), metadata), TABLE_CONTENT_TYPE);
+    return;
+  }
+  writeJson(context.response, 200, {
+    kind: descriptor.listKind,
+    apiVersion: apiVersionOf(descriptor),
+    metadata,
+    items: result.items,
+  });
+};

@@ -1,0 +1,52 @@
+// Which handler serves a resource request, by verb and subresource.
+import { methodNotAllowed, notFound } from '../../api/api-errors.js';
+import type { RequestContext } from './context.js';
+import { createHandler } from './create.js';
+import { deleteCollectionHandler, deleteHandler } from './delete.js';
+import { patchHandler } from './patch.js';
+import { getHandler, listHandler } from './read.js';
+import { scaleGetHandler, scalePatchHandler, scaleUpdateHandler } from './scale.js';
+import { updateHandler } from './update.js';
+import { watchHandler, type WatchSettings } from './watch.js';
+
+export async function routeResource(context: RequestContext, watchSettings: WatchSettings): Promise<void> {
+  const { verb, subresource } = context.info;
+  const { descriptor } = context.resource;
+  if (context.info.namespace === undefined && descriptor.namespaced && context.info.name !== undefined) {
+    throw notFound({ group: descriptor.group, resource: descriptor.plural, name: context.info.name });
+  }
+  if (subresource === undefined) {
+    switch (verb) {
+      case 'get':
+        return getHandler(context);
+      case 'list':
+        return listHandler(context);
+      case 'watch':
+        return watchHandler(watchSettings)(context);
+      case 'create':
+        return createHandler(context);
+      case 'update':
+        return updateHandler(context);
+      case 'patch':
+        return patchHandler(context);
+      case 'delete':
+        return deleteHandler(context);
+      case 'deletecollection':
+        return deleteCollectionHandler(context);
+    }
+    throw methodNotAllowed();
+  }
+  if (subresource === 'status' && descriptor.hasStatus) {
+    if (verb === 'get') return getHandler(context);
+    if (verb === 'update') return updateHandler(context);
+    if (verb === 'patch') return patchHandler(context);
+    throw methodNotAllowed();
+  }
+  if (subresource === 'scale' && descriptor.scale !== undefined) {
+    if (verb === 'get') return scaleGetHandler(context);
+    if (verb === 'update') return scaleUpdateHandler(context);
+    if (verb === 'patch') return scalePatchHandler(context);
+    throw methodNotAllowed();
+  }
+  throw notFound({ group: descriptor.group, resource: `${descriptor.plural}/${subresource}`, name: context.info.name ?? '' });
+}

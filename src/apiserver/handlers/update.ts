@@ -1,0 +1,59 @@
+// update (PUT) of an object or of its status: a read-modify-write under optimistic concurrency.
+// A body with a resourceVersion is a precondition (409 if stale); without one the update is
+// unconditional, as upstream allows. A write that changes nothing is skipped.
+import { badRequest } from '../../api/api-errors.js';
+import type { KubeObject } from '../registry/resource.js';
+import { NoChange } from '../storage/resource-store.js';
+import { decodeBody, mediaType, readBody } from '../http/body.js';
+import { writeJson } from '../http/responses.js';
+import { isDryRun, type Handler, type RequestContext } from './context.js';
+import { asObjectOf, placeInNamespace, prepareForUpdate, sameObject, validate } from './object-meta.js';
+
+/**
+ * Writes the next state `compute` derives from the stored object, with the generic update rules.
+ * An object being deleted whose last finalizer goes away is removed, as upstream's store does.
+ */
+export async function writeUpdate(
+  context: RequestContext,
+  compute: (current: KubeObject) => KubeObject | Promise<KubeObject>,
+  expectedVersion?: string,
+): Promise<KubeObject> {
+  const { descriptor, store } = context.resource;
+  const name = context.info.name ?? '';
+  const dryRun = isDryRun(context.query);
+  let dryResult: KubeObject | undefined;
+  const updated = await store.update(
+    context.info.namespace,
+    name,
+    async (current) => {
+      const next = prepareForUpdate(descriptor, await compute(current), current, context.info.subresource);
+      validate(descriptor, next, current);
+      if (sameObject(next, current)) throw new NoChange();
+      if (dryRun) {
+        dryResult = next;
+        throw new NoChange();
+      }
+      return next;
+    },
+    expectedVersion,
+  );
+  if (dryResult !== undefined) return dryResult;
+  const meta = updated.metadata ?? {};
+  if (meta.deletionTimestamp !== undefined && (meta.finalizers ?? []).length === 0 && (meta.deletionGracePeriodSeconds ?? 0) === 0) {
+    return store.remove(updated);
+  }
+  return updated;
+}
+
+export const updateHandler: Handler = async (context) => {
+  const { descriptor } = context.resource;
+  const body = asObjectOf(descriptor, decodeBody(await readBody(context.request), mediaType(context.request)));
+  const name = context.info.name ?? '';
+  if (body.metadata?.name !== undefined && body.metadata.name !== '' && body.metadata.name !== name) {
+    throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
+  }
+  placeInNamespace(descriptor, body, context.info.namespace);
+  const expected = body.metadata?.resourceVersion;
+  const updated = await writeUpdate(context, () => structuredClone(body), expected);
+  writeJson(context.response, 200, updated);
+};

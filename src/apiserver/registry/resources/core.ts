@@ -1,0 +1,163 @@
+// The core group (v1): namespaces, pods, nodes, services, endpoints, events, configmaps, secrets,
+// serviceaccounts. Pod, Service and Node behaviour lives in their own files.
+import type { ResourceDescriptor } from '../resource.js';
+import { AGE_COLUMN, ageOf, column, field, list, NAME_COLUMN, nameOf, num, str } from './columns.js';
+import { defineResource } from './define.js';
+import { eventColumns, eventStrategy } from './events.js';
+import { nodeColumns, nodeStrategy } from './nodes.js';
+import { podColumns, podStrategy } from './pods.js';
+import { serviceColumns, serviceStrategy } from './services.js';
+
+const core = { group: '', version: 'v1' } as const;
+
+export const namespaces: ResourceDescriptor = defineResource({
+  ...core,
+  kind: 'Namespace',
+  plural: 'namespaces',
+  namespaced: false,
+  shortNames: ['ns'],
+  hasStatus: true,
+  otherSubresources: ['finalize'],
+  columns: [NAME_COLUMN, column('Status', 'The status of the namespace'), AGE_COLUMN],
+  strategy: {
+    defaults: (ns) => {
+      const spec = (ns.spec ?? {}) as { finalizers?: string[] };
+      spec.finalizers ??= ['kubernetes'];
+      ns.spec = spec;
+      const status = (ns.status ?? {}) as { phase?: string };
+      status.phase ??= 'Active';
+      ns.status = status;
+      ns.metadata = { ...ns.metadata, labels: { ...ns.metadata?.labels, 'kubernetes.io/metadata.name': ns.metadata?.name ?? '' } };
+    },
+    cells: (ns) => [nameOf(ns), str(field(ns, 'status', 'phase')), ageOf(ns)],
+    fields: (ns) => ({ 'status.phase': str(field(ns, 'status', 'phase')) }),
+  },
+});
+
+export const pods = defineResource({
+  ...core,
+  kind: 'Pod',
+  plural: 'pods',
+  namespaced: true,
+  shortNames: ['po'],
+  categories: ['all'],
+  hasStatus: true,
+  otherSubresources: ['binding', 'eviction', 'log', 'exec', 'attach', 'portforward'],
+  columns: podColumns,
+  strategy: podStrategy,
+});
+
+export const nodes = defineResource({
+  ...core,
+  kind: 'Node',
+  plural: 'nodes',
+  namespaced: false,
+  shortNames: ['no'],
+  hasStatus: true,
+  otherSubresources: ['proxy'],
+  columns: nodeColumns,
+  strategy: nodeStrategy,
+});
+
+export const services = defineResource({
+  ...core,
+  kind: 'Service',
+  plural: 'services',
+  namespaced: true,
+  shortNames: ['svc'],
+  categories: ['all'],
+  hasStatus: true,
+  otherSubresources: ['proxy'],
+  columns: serviceColumns,
+  strategy: serviceStrategy,
+});
+
+export const endpoints = defineResource({
+  ...core,
+  kind: 'Endpoints',
+  plural: 'endpoints',
+  singular: 'endpoints',
+  namespaced: true,
+  shortNames: ['ep'],
+  columns: [NAME_COLUMN, column('Endpoints', 'Endpoints of the service'), AGE_COLUMN],
+  strategy: {
+    cells: (ep) => {
+      const addresses: string[] = [];
+      for (const subset of list(ep.subsets)) {
+        const ports = list(field(subset, 'ports')).map((p) => num(field(p, 'port')));
+        for (const address of list(field(subset, 'addresses'))) {
+          const ip = str(field(address, 'ip'));
+          if (ports.length === 0) addresses.push(ip);
+          for (const port of ports) addresses.push(`${ip}:${port}`);
+        }
+      }
+      const shown = addresses.slice(0, 3).join(',');
+      const text = addresses.length === 0 ? '<none>' : addresses.length > 3 ? `${shown} + ${addresses.length - 3} more...` : shown;
+      return [nameOf(ep), text, ageOf(ep)];
+    },
+  },
+});
+
+export const events = defineResource({
+  ...core,
+  kind: 'Event',
+  plural: 'events',
+  namespaced: true,
+  shortNames: ['ev'],
+  columns: eventColumns,
+  strategy: eventStrategy,
+});
+
+export const configmaps = defineResource({
+  ...core,
+  kind: 'ConfigMap',
+  plural: 'configmaps',
+  namespaced: true,
+  shortNames: ['cm'],
+  columns: [NAME_COLUMN, column('Data', 'Number of data entries', 'integer'), AGE_COLUMN],
+  strategy: {
+    cells: (cm) => [
+      nameOf(cm),
+      Object.keys((cm.data as object | undefined) ?? {}).length + Object.keys((cm.binaryData as object | undefined) ?? {}).length,
+      ageOf(cm),
+    ],
+  },
+});
+
+export const secrets = defineResource({
+  ...core,
+  kind: 'Secret',
+  plural: 'secrets',
+  namespaced: true,
+  columns: [NAME_COLUMN, column('Type', 'The type of the secret'), column('Data', 'The number of data entries', 'integer'), AGE_COLUMN],
+  strategy: {
+    defaults: (secret) => {
+      secret.type ??= 'Opaque';
+      // stringData is write-only: it is merged into data (base64) and never stored.
+      const stringData = secret.stringData as Record<string, string> | undefined;
+      if (stringData !== undefined) {
+        const data = { ...(secret.data as Record<string, string> | undefined) };
+        for (const [k, v] of Object.entries(stringData)) data[k] = Buffer.from(v).toString('base64');
+        secret.data = data;
+        delete secret.stringData;
+      }
+    },
+    cells: (secret) => [nameOf(secret), str(secret.type), Object.keys((secret.data as object | undefined) ?? {}).length, ageOf(secret)],
+    fields: (secret) => ({ type: str(secret.type) }),
+  },
+});
+
+export const serviceaccounts = defineResource({
+  ...core,
+  kind: 'ServiceAccount',
+  plural: 'serviceaccounts',
+  namespaced: true,
+  shortNames: ['sa'],
+  otherSubresources: ['token'],
+  columns: [NAME_COLUMN, column('Secrets', 'Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.', 'integer'), AGE_COLUMN],
+  strategy: {
+    cells: (sa) => [nameOf(sa), list(sa.secrets).length, ageOf(sa)],
+  },
+});
+
+export const coreResources: ResourceDescriptor[] = [namespaces, pods, nodes, services, endpoints, events, configmaps, secrets, serviceaccounts];
