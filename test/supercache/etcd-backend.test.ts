@@ -121,21 +121,32 @@ describe('EtcdBackend on a real etcd', () => {
     expect(event?.type).toBe('progress');
   });
 
-  it('fails a watcher that falls behind with WatchOverflowError', async () => {
+  it('paces a watcher replaying history, and fails one that stops reading live events', async () => {
     const start = (await store.put('/flood', text('0'))).revision;
     for (let i = 1; i <= 30; i++) await store.put('/flood', text(String(i)));
-    // 31 events replayed at once overflow a backlog of 20; resume from the first one not received.
+    // History longer than the backlog (20) is replayed at the reader's pace: nothing is lost.
+    const controller = new AbortController();
+    const iterator = store.watch({ key: '/flood', startRevision: start, signal: controller.signal })[Symbol.asyncIterator]();
     let received = start - 1;
+    while (received < start + 30) {
+      const next = await iterator.next();
+      if (next.done) throw new Error('watch ended early');
+      if (next.value.type !== 'progress') received = next.value.kv.modRevision;
+    }
+    // Now live: stop reading while 30 more writes arrive; the backlog passes the limit.
+    for (let i = 31; i <= 60; i++) await store.put('/flood', text(String(i)));
     const failure = await (async () => {
       try {
-        for await (const event of store.watch({ key: '/flood', startRevision: start })) {
-          if (event.type !== 'progress') received = event.kv.modRevision;
+        for (;;) {
+          const next = await iterator.next();
+          if (next.done) return undefined;
+          if (next.value.type !== 'progress') received = next.value.kv.modRevision;
         }
       } catch (error) {
         return error;
       }
-      return undefined;
     })();
+    controller.abort();
     expect(failure).toBeInstanceOf(WatchOverflowError);
     expect((failure as WatchOverflowError).nextRevision).toBe(received + 1);
   });

@@ -274,25 +274,25 @@ describe('the etcd v3 gRPC server given bad input', () => {
     expect(await exists('/d')).toBe(false);
   });
 
-  // Known bug (reported): `limit` near int64's maximum reaches SQLite as a float that is not an
-  // integer, which SQLite refuses ("datatype mismatch", INTERNAL). etcd reads normally.
-  it.fails('reads with a limit of int64 max, as etcd does', async () => {
+  // Regression: `limit` near int64's maximum once reached SQLite as a float that is not an integer
+  // ("datatype mismatch", INTERNAL). etcd reads normally.
+  it('reads with a limit of int64 max, as etcd does', async () => {
     const outcome = await raw.call('KV', 'Range', { key: bytes('/'), range_end: bytes('0'), limit: '9223372036854775807' });
     expect(outcome.details).toBe('');
     expect(outcome.code).toBe(OK);
   });
 
-  // Known bug (reported): a prefix's range end is the prefix with its last byte incremented, which
-  // need not be UTF-8 ("¿" is c2 bf, its end c2 c0), and is refused as if it were a key.
-  it.fails('serves a prefix read whose range end is not valid UTF-8', async () => {
+  // Regression: a prefix's range end is the prefix with its last byte incremented, which need not
+  // be UTF-8 ("¿" is c2 bf, its end c2 c0); it was once refused as if it were a key.
+  it('serves a prefix read whose range end is not valid UTF-8', async () => {
     await etcd.put('/q/¿a').value('1');
     validWrites++;
     expect(await etcd.getAll().prefix('/q/¿').keys()).toEqual(['/q/¿a']);
   });
 
-  // Known bug (reported): the protobuf decoder reads a known field whatever its wire type, so bytes
-  // etcd refuses become a request; [0x0d, 0x05] to KV/Compact compacts to revision 5.
-  it.fails('refuses a known field sent with the wrong wire type, as etcd does', async () => {
+  // Regression: the protobuf decoder reads a known field whatever its wire type, so bytes etcd
+  // refuses once became a request ([0x0d, 0x05] to KV/Compact compacted to revision 5).
+  it('refuses a known field sent with the wrong wire type, as etcd does', async () => {
     const keyAsFixed32 = Buffer.from([0x0d, 0x01, 0x61]); // field 1 (key) with wire type 5
     expect((await raw.call('KV', 'Range', keyAsFixed32)).code).toBe(INTERNAL);
   });

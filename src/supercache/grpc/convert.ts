@@ -12,6 +12,7 @@ import type {
   TxnRequest,
 } from '../backend.js';
 import { invalidArgument } from '../errors.js';
+import { prefixEnd } from '../key-range.js';
 import type {
   Int64,
   PbCompare,
@@ -24,6 +25,8 @@ import type {
 } from './proto.js';
 
 /** Keys are UTF-8 text in SuperCache; bytes that are not valid UTF-8 are refused, not mangled. */
+export { rangeEndOf };
+
 export function keyOf(bytes: Buffer | undefined): string {
   if (bytes === undefined || bytes.length === 0) return '';
   const text = bytes.toString('utf8');
@@ -34,10 +37,26 @@ export function keyOf(bytes: Buffer | undefined): string {
 }
 
 /** A range end on the wire: empty means "single key"; "\0" means "to the end". */
-function rangeEndOf(bytes: Buffer | undefined): string | undefined {
+function rangeEndOf(bytes: Buffer | undefined, key?: Buffer): string | undefined {
   if (bytes === undefined || bytes.length === 0) return undefined;
   if (bytes.length === 1 && bytes[0] === 0) return '\0';
+  if (key !== undefined && isBytePrefixEnd(key, bytes)) return prefixEnd(keyOf(key));
   return keyOf(bytes);
+}
+
+/**
+ * etcd clients end a prefix range at the prefix with its last byte incremented, which for a
+ * non-ASCII prefix is not UTF-8: that is the same range as the prefix's end in code points.
+ */
+function isBytePrefixEnd(key: Buffer, end: Buffer): boolean {
+  let last = key.length - 1;
+  while (last >= 0 && key[last] === 0xff) last--;
+  if (last < 0 || end.length !== last + 1) return false;
+  return key.subarray(0, last).equals(end.subarray(0, last)) && end[last] === (key[last] as number) + 1 && !isUtf8(end);
+}
+
+function isUtf8(bytes: Buffer): boolean {
+  return Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes);
 }
 
 export function int(value: Int64 | undefined): number {
@@ -49,11 +68,13 @@ export function leaseOf(value: Int64 | undefined): string {
 }
 
 export function rangeOptions(request: PbRangeRequest): RangeOptions {
-  const rangeEnd = rangeEndOf(request.range_end);
+  const rangeEnd = rangeEndOf(request.range_end, request.key);
+  // A limit beyond what a JS number holds exactly means "no practical limit".
+  const limit = Math.min(Math.max(int(request.limit), 0), Number.MAX_SAFE_INTEGER - 1);
   return {
     key: keyOf(request.key),
     ...(rangeEnd === undefined ? {} : { rangeEnd }),
-    limit: int(request.limit),
+    limit,
     revision: int(request.revision),
     keysOnly: request.keys_only,
     countOnly: request.count_only,
@@ -70,7 +91,7 @@ export function putOptions(request: PbPutRequest): PutOptions {
 }
 
 export function deleteOptions(request: PbDeleteRangeRequest): DeleteOptions {
-  const rangeEnd = rangeEndOf(request.range_end);
+  const rangeEnd = rangeEndOf(request.range_end, request.key);
   return { key: keyOf(request.key), ...(rangeEnd === undefined ? {} : { rangeEnd }), prevKv: request.prev_kv };
 }
 
@@ -98,7 +119,7 @@ function compareOf(c: PbCompare): Compare {
       : target === 'lease'
         ? leaseOf(c.lease)
         : int(target === 'version' ? c.version : target === 'create' ? c.create_revision : c.mod_revision);
-  const rangeEnd = rangeEndOf(c.range_end);
+  const rangeEnd = rangeEndOf(c.range_end, c.key);
   return { key: keyOf(c.key), ...(rangeEnd === undefined ? {} : { rangeEnd }), target, result, operand };
 }
 

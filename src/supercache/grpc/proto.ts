@@ -4,8 +4,10 @@
 // in these files are CamelCase (Put, NotEqual); the numbers on the wire are etcd's.
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import protobuf from 'protobufjs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { checkWireTypes } from './wire-check.js';
 
 export type Int64 = string | number;
 
@@ -135,6 +137,21 @@ export interface EtcdServices {
   Maintenance: grpc.ServiceDefinition;
 }
 
+/** Refuses wrongly typed fields before the service's decoder sees the bytes (see wire-check.ts). */
+function guardDeserializers(service: grpc.ServiceDefinition, root: protobuf.Root): void {
+  for (const method of Object.values(service)) {
+    const definition = method as grpc.MethodDefinition<unknown, unknown> & { requestType?: { type?: { name?: string } } };
+    const typeName = definition.requestType?.type?.name;
+    if (typeName === undefined) continue;
+    const type = root.lookupType(`etcdserverpb.${typeName}`);
+    const decode = definition.requestDeserialize;
+    (definition as { requestDeserialize: (buffer: Buffer) => unknown }).requestDeserialize = (buffer: Buffer) => {
+      checkWireTypes(type, buffer);
+      return decode(buffer);
+    };
+  }
+}
+
 export function loadEtcdServices(): EtcdServices {
   const definition = protoLoader.loadSync(join(etcdProtoDir(), 'rpc.proto'), {
     keepCase: true,
@@ -148,11 +165,15 @@ export function loadEtcdServices(): EtcdServices {
     if (found === undefined || 'format' in found) throw new Error(`etcd proto has no service ${name}`);
     return found;
   };
-  return {
+  const services = {
     KV: service('KV'),
     Watch: service('Watch'),
     Lease: service('Lease'),
     Cluster: service('Cluster'),
     Maintenance: service('Maintenance'),
   };
+  const root = protobuf.loadSync(join(etcdProtoDir(), 'rpc.proto'));
+  root.resolveAll();
+  for (const service of Object.values(services)) guardDeserializers(service, root);
+  return services;
 }

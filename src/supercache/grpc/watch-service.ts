@@ -5,7 +5,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { Backend, WatchEvent } from '../backend.js';
 import { CompactedError, isStoreError, WatchOverflowError } from '../errors.js';
-import { int, keyOf, pbKv } from './convert.js';
+import { int, keyOf, pbKv, rangeEndOf } from './convert.js';
 import type { PbEvent, PbHeader, PbWatchCreateRequest, PbWatchRequest, PbWatchResponse } from './proto.js';
 
 type WatchStream = grpc.ServerDuplexStream<PbWatchRequest, PbWatchResponse>;
@@ -69,7 +69,7 @@ export class WatchService {
   ): Promise<void> {
     let lastRevision = 0;
     try {
-      const rangeEnd = create.range_end.length === 0 ? undefined : create.range_end.length === 1 && create.range_end[0] === 0 ? '\0' : keyOf(create.range_end);
+      const rangeEnd = rangeEndOf(create.range_end, create.key);
       const events = this.backend.watch({
         key: keyOf(create.key),
         ...(rangeEnd === undefined ? {} : { rangeEnd }),
@@ -97,14 +97,18 @@ export class WatchService {
           send({ header: this.header(event.revision), watch_id: id });
           continue;
         }
+        // Respect gRPC back-pressure, but only between revisions: etcd never splits a revision's
+        // events across responses, and a client resuming after a cut must not miss part of one.
+        if (event.kv.modRevision !== lastRevision && stream.writableNeedDrain) {
+          flush();
+          await new Promise((resolve) => stream.once('drain', resolve));
+        }
         lastRevision = event.kv.modRevision;
         batch.push(pbEvent(event));
         if (!flushing) {
           flushing = true;
           setImmediate(flush);
         }
-        // Respect gRPC back-pressure: stop pulling events until the client drains its buffer.
-        if (stream.writableNeedDrain) await new Promise((resolve) => stream.once('drain', resolve));
       }
       flush();
     } catch (error) {
