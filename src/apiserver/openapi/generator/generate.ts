@@ -136,7 +136,7 @@ export class SchemaGenerator {
     if (symbol !== undefined && (symbol.flags & ts.SymbolFlags.Alias) !== 0) symbol = this.checker.getAliasedSymbol(symbol);
     const declaration = symbol?.declarations?.find((d) => ts.isInterfaceDeclaration(d) || ts.isTypeAliasDeclaration(d));
     if (declaration === undefined) throw new Error(`${where}: cannot resolve ${name.getText()}`);
-    return declaration as NamedDeclaration;
+    return declaration;
   }
 
   private documentation(name: ts.Node): string {
