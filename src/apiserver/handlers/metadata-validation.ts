@@ -1,22 +1,20 @@
-// Generic ObjectMeta checks every resource shares (name syntax, labels, annotations).
+// Generic ObjectMeta checks every resource shares (upstream's ValidateObjectMeta): name syntax for
+// the resource, namespace, labels, annotations, owner references, finalizers, and what an update
+// may not change.
+import type { ObjectMeta } from 'kubernetes-types/meta/v1.js';
 import type { FieldCause } from '../../api/api-errors.js';
+import { fieldErrorMessage, type FieldError } from '../../api/validation/field-errors.js';
+import { validateObjectMeta, validateObjectMetaUpdate } from '../../api/validation/objectmeta.js';
 import type { KubeObject, ResourceDescriptor } from '../registry/resource.js';
 
-const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const toCause = (error: FieldError): FieldCause => ({ reason: error.type, field: error.field, message: fieldErrorMessage(error) });
 
-export function validateMetadata(_descriptor: ResourceDescriptor, object: KubeObject): FieldCause[] {
-  const name = object.metadata?.name;
-  if (name === undefined || name === '') {
-    return [{ reason: 'FieldValueRequired', field: 'metadata.name', message: 'metadata.name: Required value: name or generateName is required' }];
-  }
-  if (name.length > 253 || !SUBDOMAIN.test(name)) {
-    return [
-      {
-        reason: 'FieldValueInvalid',
-        field: 'metadata.name',
-        message: `metadata.name: Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
-      },
-    ];
-  }
-  return [];
+export function validateMetadata(descriptor: ResourceDescriptor, object: KubeObject, old?: KubeObject): FieldCause[] {
+  const meta = object.metadata as ObjectMeta | undefined;
+  const errors = validateObjectMeta(meta, {
+    namespaced: descriptor.namespaced,
+    ...(descriptor.nameValidator === undefined ? {} : { validateName: descriptor.nameValidator }),
+  });
+  if (old !== undefined) errors.push(...validateObjectMetaUpdate(meta, old.metadata as ObjectMeta | undefined));
+  return errors.map(toCause);
 }

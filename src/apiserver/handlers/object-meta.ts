@@ -6,19 +6,12 @@ import { badRequest, forbidden, invalid, notFound, type FieldCause } from '../..
 import type { KubeObject, ResourceDescriptor } from '../registry/resource.js';
 import { apiVersionOf } from '../registry/resource.js';
 import type { Registry } from '../registry/registry.js';
+import { generateName } from '../../api/validation/name-rules.js';
 import { validateMetadata } from './metadata-validation.js';
 
 /** Timestamps as Kubernetes writes them: RFC 3339, whole seconds, UTC. */
 export function timestamp(date = new Date()): string {
   return `${date.toISOString().slice(0, 19)}Z`;
-}
-
-const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
-
-export function generateName(base: string): string {
-  let suffix = '';
-  for (let i = 0; i < 5; i++) suffix += NAME_ALPHABET[Math.floor(Math.random() * NAME_ALPHABET.length)];
-  return `${base.slice(0, 58)}${suffix}`;
 }
 
 /** The body must be a JSON object whose kind and apiVersion, when given, are this resource's. */
@@ -81,7 +74,7 @@ export function prepareForCreate(descriptor: ResourceDescriptor, object: KubeObj
     throw badRequest('resourceVersion should not be set on objects to be created');
   }
   if ((meta.name === undefined || meta.name === '') && meta.generateName !== undefined && meta.generateName !== '') {
-    meta.name = generateName(meta.generateName);
+    meta.name = generateName(meta.generateName, Math.random);
   }
   meta.uid = randomUUID();
   meta.creationTimestamp = timestamp();
@@ -103,10 +96,12 @@ export function prepareForCreate(descriptor: ResourceDescriptor, object: KubeObj
 export function prepareForUpdate(descriptor: ResourceDescriptor, next: KubeObject, current: KubeObject, subresource?: string): KubeObject {
   const meta = { ...(next.metadata ?? {}) };
   const old = current.metadata ?? {};
-  for (const field of ['name', 'namespace', 'uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation'] as const) {
+  for (const field of ['name', 'namespace', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation'] as const) {
     if (old[field] === undefined) delete meta[field];
     else (meta as Record<string, unknown>)[field] = old[field];
   }
+  // A missing uid means "the same object"; a different one is refused by validation (immutable).
+  if (meta.uid === undefined || meta.uid === '') meta.uid = old.uid;
   let result: KubeObject;
   if (subresource === 'status') {
     // Only status changes; the rest (metadata included) stays as stored.
@@ -134,7 +129,7 @@ function specChanged(next: KubeObject, current: KubeObject): boolean {
 
 /** Generic metadata checks plus the resource's own; 422 with every problem at once. */
 export function validate(descriptor: ResourceDescriptor, object: KubeObject, old?: KubeObject): void {
-  const causes: FieldCause[] = [...validateMetadata(descriptor, object)];
+  const causes: FieldCause[] = [...validateMetadata(descriptor, object, old)];
   causes.push(...(descriptor.strategy.validate?.(object) ?? []));
   if (old !== undefined) causes.push(...(descriptor.strategy.validateUpdate?.(object, old) ?? []));
   if (causes.length > 0) throw invalid(descriptor.kind, descriptor.group, object.metadata?.name ?? '', causes);

@@ -26,7 +26,8 @@ export async function writeUpdate(
     context.info.namespace,
     name,
     async (current) => {
-      const next = prepareForUpdate(descriptor, await compute(current), current, context.info.subresource);
+      // compute gets its own copy: `current` must stay as stored to compare against.
+      const next = prepareForUpdate(descriptor, await compute(structuredClone(current)), current, context.info.subresource);
       validate(descriptor, next, current);
       if (sameObject(next, current)) throw new NoChange();
       if (dryRun) {

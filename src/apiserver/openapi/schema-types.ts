@@ -40,3 +40,41 @@ export interface SchemaFile {
 
 export const V3_REF_PREFIX = '#/components/schemas/';
 export const V2_REF_PREFIX = '#/definitions/';
+
+export interface Parameter {
+  readonly name: string;
+  readonly in: 'query' | 'path';
+  readonly description: string;
+  readonly required?: boolean;
+  readonly schema: OpenApiSchema;
+}
+
+export type MediaTypes = Record<string, { readonly schema: OpenApiSchema }>;
+
+export interface RequestBody {
+  readonly content: MediaTypes;
+  readonly required?: boolean;
+}
+
+export interface Response {
+  readonly description: string;
+  readonly content?: MediaTypes;
+}
+
+export interface Operation {
+  readonly description: string;
+  readonly operationId: string;
+  readonly tags: readonly string[];
+  readonly parameters?: readonly Parameter[];
+  readonly requestBody?: RequestBody;
+  readonly responses: Readonly<Record<string, Response>>;
+  readonly 'x-kubernetes-action'?: string;
+  readonly 'x-kubernetes-group-version-kind'?: GroupVersionKindExtension;
+}
+
+export const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'] as const;
+export type Method = (typeof METHODS)[number];
+
+export type PathItem = { parameters?: readonly Parameter[] } & { [M in Method]?: Operation };
+
+export type Paths = Record<string, PathItem>;

@@ -1,6 +1,7 @@
 // A resource is a descriptor: everything the generic handlers need to serve it. Handlers are
 // written once; a new resource is a new descriptor (see registry/resources/).
 import type { FieldCause } from '../../api/api-errors.js';
+import type { NameValidator } from '../../api/validation/name-rules.js';
 import type { Registry } from './registry.js';
 
 /** Any Kubernetes object as it travels as JSON. */
@@ -86,6 +87,8 @@ export interface ResourceDescriptor {
   readonly shortNames: readonly string[];
   readonly categories: readonly string[];
   readonly namespaced: boolean;
+  /** The syntax of names (default: a DNS-1123 subdomain). */
+  readonly nameValidator?: NameValidator;
   /** Has a status subresource: the main resource ignores status changes, /status only status. */
   readonly hasStatus: boolean;
   readonly scale?: ScaleSubresource;

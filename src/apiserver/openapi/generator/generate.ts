@@ -9,7 +9,7 @@ import ts from 'typescript';
 import type { OpenApiSchema, SchemaMap } from '../schema-types.js';
 import { V3_REF_PREFIX } from '../schema-types.js';
 import { aliasSchema, INT_OR_STRING_SCHEMA, numberSchema } from './formats.js';
-import { definitionPrefixOf, INT_OR_STRING } from './naming.js';
+import { definitionPrefixOf, INT_OR_STRING } from '../naming.js';
 
 /** A type to start from: an interface of one kubernetes-types module ("core/v1", "Pod"). */
 export interface RootType {

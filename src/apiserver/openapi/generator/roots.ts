@@ -3,7 +3,7 @@
 import type { ResourceDescriptor } from '../../registry/resource.js';
 import { subresourceBodyKinds } from '../subresources.js';
 import type { RootType } from './generate.js';
-import { typesModuleOf } from './naming.js';
+import { typesModuleOf } from '../naming.js';
 
 /** meta/v1 types that operations take or return whatever the resource. */
 export const META_ROOTS: readonly string[] = [

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { ResourceDescriptor } from '../../registry/resource.js';
 import type { SchemaFile } from '../schema-types.js';
 import { SchemaGenerator } from './generate.js';
-import { definitionPrefixOf, typesModuleOf } from './naming.js';
+import { definitionPrefixOf, typesModuleOf } from '../naming.js';
 import { addPatchExtensions, type KindDefinition } from './patch-extensions.js';
 import { modulesOf, rootTypesOf } from './roots.js';
 

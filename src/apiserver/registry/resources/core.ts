@@ -1,5 +1,6 @@
 // The core group (v1): namespaces, pods, nodes, services, endpoints, events, configmaps, secrets,
 // serviceaccounts. Pod, Service and Node behaviour lives in their own files.
+import { nameIsDNS1035Label, validateNamespaceName } from '../../../api/validation/name-rules.js';
 import type { ResourceDescriptor } from '../resource.js';
 import { AGE_COLUMN, ageOf, column, field, list, NAME_COLUMN, nameOf, num, str } from './columns.js';
 import { defineResource } from './define.js';
@@ -15,6 +16,7 @@ export const namespaces: ResourceDescriptor = defineResource({
   kind: 'Namespace',
   plural: 'namespaces',
   namespaced: false,
+  nameValidator: validateNamespaceName,
   shortNames: ['ns'],
   hasStatus: true,
   otherSubresources: ['finalize'],
@@ -64,6 +66,7 @@ export const services = defineResource({
   kind: 'Service',
   plural: 'services',
   namespaced: true,
+  nameValidator: nameIsDNS1035Label,
   shortNames: ['svc'],
   categories: ['all'],
   hasStatus: true,

@@ -27,3 +27,22 @@ export function definitionPrefixOf(module: string): string | undefined {
 
 /** Upstream's name for util/intstr.IntOrString, which kubernetes-types inlines as `number | string`. */
 export const INT_OR_STRING = 'io.k8s.apimachinery.pkg.util.intstr.IntOrString';
+
+/** The definition name of a kind: io.k8s.api.apps.v1.Deployment. */
+export function definitionNameOf(group: string, version: string, kind: string): string {
+  const prefix = definitionPrefixOf(typesModuleOf(group, version));
+  if (prefix === undefined) throw new Error(`no definition name for ${group}/${version} ${kind}`);
+  return `${prefix}.${kind}`;
+}
+
+/**
+ * How upstream spells a group version inside operation ids ("AppsV1", "CoreV1",
+ * "RbacAuthorizationV1") and as a tag ("apps_v1", "core_v1", "rbacAuthorization_v1").
+ */
+export function groupVersionTokens(group: string, version: string): { readonly id: string; readonly tag: string } {
+  const words = group === '' ? ['core'] : group.replace(/\.k8s\.io$/, '').split(/[.-]/);
+  const capital = (w: string): string => w.charAt(0).toUpperCase() + w.slice(1);
+  const id = words.map(capital).join('') + capital(version);
+  const tag = `${words.map((w, i) => (i === 0 ? w : capital(w))).join('')}_${version}`;
+  return { id, tag };
+}
