@@ -1,0 +1,38 @@
+// Running the real kubectl (a client nobody here wrote) against a test server.
+import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+
+export interface KubectlResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export class Kubectl {
+  constructor(private readonly kubeconfigPath: string) {}
+
+  /** Runs kubectl; resolves with its exit code and output (never rejects on a non-zero exit). */
+  run(args: readonly string[], input?: string): Promise<KubectlResult> {
+    return new Promise((resolve, reject) => {
+      const child = execFile('kubectl', ['--kubeconfig', this.kubeconfigPath, ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
+        if (error !== null && typeof error.code !== 'number') {
+          reject(new Error(`kubectl could not run (${error.message}); install it (Debian: apt-get install kubernetes-client)`));
+          return;
+        }
+        resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr });
+      });
+      if (input !== undefined) child.stdin?.end(input);
+    });
+  }
+
+  /** Runs kubectl and returns stdout; a non-zero exit fails with what kubectl said. */
+  async ok(args: readonly string[], input?: string): Promise<string> {
+    const result = await this.run(args, input);
+    if (result.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+    return result.stdout;
+  }
+
+  /** A long-running kubectl (get -w); the caller kills it. */
+  spawn(args: readonly string[]): ChildProcessWithoutNullStreams {
+    return spawn('kubectl', ['--kubeconfig', this.kubeconfigPath, ...args]);
+  }
+}
