@@ -64,8 +64,13 @@ export function watchHandler(settings: WatchSettings): Handler {
     let first = true;
     const send = (event: CacheEvent): void => {
       lastRevision = event.revision;
-      // As upstream, only the first Table of a watch carries the column definitions.
-      write({ type: event.type, object: present(descriptor, event.object, table, include, first) });
+      if (table) {
+        // As upstream, only the first Table of a watch carries the column definitions.
+        write({ type: event.type, object: present(descriptor, event.object, table, include, first) });
+      } else {
+        const line = store.cache.encodeOnce(event, (e) => `${JSON.stringify({ type: e.type, object: present(descriptor, e.object, false, include, false) })}\n`);
+        response.write(line);
+      }
       first = false;
     };
     const bookmark = (revision: number, initialEventsEnd = false): void => {

@@ -18,6 +18,7 @@ export interface OpenApiSchema {
   items?: OpenApiSchema;
   additionalProperties?: OpenApiSchema | boolean;
   allOf?: OpenApiSchema[];
+  oneOf?: OpenApiSchema[];
   $ref?: string;
   uniqueItems?: boolean;
   'x-kubernetes-group-version-kind'?: GroupVersionKindExtension[];

@@ -79,6 +79,11 @@ export function schemaV2(schema: OpenApiSchema): OpenApiSchema {
     out.$ref = only.$ref;
   }
   if (out.$ref?.startsWith(V3_REF_PREFIX) === true) out.$ref = V2_REF_PREFIX + out.$ref.slice(V3_REF_PREFIX.length);
+  if (out['x-kubernetes-int-or-string'] === true) {
+    // Swagger 2.0 has no oneOf: upstream's v2 document says string (and format int-or-string).
+    delete out.oneOf;
+    out.type = 'string';
+  }
   if (out.allOf !== undefined) out.allOf = out.allOf.map(schemaV2);
   if (out.items !== undefined) out.items = schemaV2(out.items);
   if (typeof out.additionalProperties === 'object') out.additionalProperties = schemaV2(out.additionalProperties);

@@ -51,6 +51,8 @@ export class WatchCache {
   private current = 0;
   private readonly watchers = new Set<{ queue: EventQueue<CacheEvent>; options: CacheWatchOptions }>();
   private readonly waiters: { revision: number; resolve: () => void }[] = [];
+  /** Each event is serialized once however many watchers send it. */
+  private readonly encoded = new WeakMap<CacheEvent, string>();
   private readyResolve!: () => void;
   readonly ready: Promise<void> = new Promise((resolve) => (this.readyResolve = resolve));
 
@@ -166,6 +168,16 @@ export class WatchCache {
     }
     items.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     return { items: items.map((i) => i.object), revision: this.current };
+  }
+
+  /** `encode(event)`, computed once per event and shared by every watcher that sends it as is. */
+  encodeOnce(event: CacheEvent, encode: (event: CacheEvent) => string): string {
+    let text = this.encoded.get(event);
+    if (text === undefined) {
+      text = encode(event);
+      this.encoded.set(event, text);
+    }
+    return text;
   }
 
   get(key: string): KubeObject | undefined {

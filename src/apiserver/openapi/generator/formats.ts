@@ -44,8 +44,9 @@ export function aliasSchema(name: string): OpenApiSchema | undefined {
     case 'MicroTime':
       return { type: 'string', format: 'date-time' };
     case 'Quantity':
-      // "1Gi" or 2: clients may send a number where a quantity is expected.
-      return { type: 'string', 'x-kubernetes-int-or-string': true };
+      // "1Gi" or 2 or 0.5. No `type`, as upstream's v3 schema: `kubectl explain` then names it
+      // Quantity; v2.ts writes type: string.
+      return { oneOf: [{ type: 'string' }, { type: 'number' }], 'x-kubernetes-int-or-string': true };
     default:
       return undefined;
   }
@@ -55,7 +56,7 @@ export function aliasSchema(name: string): OpenApiSchema | undefined {
 export const INT_OR_STRING_SCHEMA: OpenApiSchema = {
   description:
     'IntOrString is a type that can hold an int32 or a string. When used in JSON or YAML marshalling and unmarshalling, it produces or consumes the inner type. This allows you to have, for example, a JSON field that can accept a name or number.',
-  type: 'string',
   format: 'int-or-string',
+  oneOf: [{ type: 'integer' }, { type: 'string' }],
   'x-kubernetes-int-or-string': true,
 };
