@@ -2,6 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { badRequest, tooLarge, unsupportedMediaType } from '../../api/api-errors.js';
+import { decodeKubernetesProtobuf, KUBERNETES_PROTOBUF_MEDIA_TYPE, ProtobufDecodeError } from '../protobuf/decode.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -30,8 +31,16 @@ export function mediaType(request: IncomingMessage): string {
 
 /** Decodes a JSON or YAML body into a plain value; malformed input is a 400 naming the problem. */
 export function decodeBody(body: Buffer, type: string): unknown {
+  if (type === KUBERNETES_PROTOBUF_MEDIA_TYPE) {
+    // kubectl 1.33's typed clients send protobuf; responses stay JSON, which they also accept.
+    try {
+      return decodeKubernetesProtobuf(body);
+    } catch (error) {
+      throw error instanceof ProtobufDecodeError ? badRequest(error.message) : error;
+    }
+  }
   if (type !== 'application/json' && !type.endsWith('yaml') && !type.endsWith('+json')) {
-    throw unsupportedMediaType(type, ['application/json', 'application/yaml']);
+    throw unsupportedMediaType(type, ['application/json', 'application/yaml', KUBERNETES_PROTOBUF_MEDIA_TYPE]);
   }
   const text = body.toString('utf8');
   if (text.trim() === '') throw badRequest('the request body is empty');

@@ -9,6 +9,7 @@ import { CORE_OBJECTS_PROTO } from './schema/core-objects.js';
 import { CORE_POD_PROTO } from './schema/core-pod.js';
 import { CORE_VOLUME_PROTO } from './schema/core-volume.js';
 import {
+  AUTHENTICATION_V1_PROTO,
   AUTOSCALING_V1_PROTO,
   COORDINATION_V1_PROTO,
   DISCOVERY_V1_PROTO,
@@ -34,6 +35,7 @@ const SOURCES: readonly string[] = [
   AUTOSCALING_V1_PROTO,
   POLICY_V1_PROTO,
   RBAC_V1_PROTO,
+  AUTHENTICATION_V1_PROTO,
 ];
 
 /** Top-level kinds by apiVersion: the message (in the package of that group version) of each. */
@@ -48,6 +50,7 @@ const KINDS: Readonly<Record<string, { readonly pkg: string; readonly kinds: rea
   'discovery.k8s.io/v1': { pkg: 'k8s.io.api.discovery.v1', kinds: ['EndpointSlice'] },
   'autoscaling/v1': { pkg: 'k8s.io.api.autoscaling.v1', kinds: ['Scale'] },
   'policy/v1': { pkg: 'k8s.io.api.policy.v1', kinds: ['Eviction', 'PodDisruptionBudget'] },
+  'authentication.k8s.io/v1': { pkg: 'k8s.io.api.authentication.v1', kinds: ['TokenRequest'] },
   'rbac.authorization.k8s.io/v1': {
     pkg: 'k8s.io.api.rbac.v1',
     kinds: ['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'],

@@ -1,5 +1,6 @@
 // k8s.io/api coordination/v1 (Lease), discovery/v1 (EndpointSlice), autoscaling/v1 (Scale),
-// policy/v1 (Eviction, PodDisruptionBudget) and rbac/v1. Options (keep)/(inline): see meta.ts.
+// policy/v1 (Eviction, PodDisruptionBudget), rbac/v1 and authentication/v1 (TokenRequest).
+// Options (keep)/(inline): see meta.ts.
 import { CORE, INT_OR_STRING, META } from './meta.js';
 
 export const COORDINATION_V1_PROTO = `
@@ -174,5 +175,34 @@ message Subject {
   optional string apiGroup = 2;
   optional string name = 3 [(keep) = true];
   optional string namespace = 4;
+}
+`;
+
+export const AUTHENTICATION_V1_PROTO = `
+syntax = "proto2";
+package k8s.io.api.authentication.v1;
+
+message BoundObjectReference {
+  optional string kind = 1;
+  optional string apiVersion = 2;
+  optional string name = 3;
+  optional string uid = 4;
+}
+
+message TokenRequest {
+  optional ${META}.ObjectMeta metadata = 1;
+  optional TokenRequestSpec spec = 2;
+  optional TokenRequestStatus status = 3;
+}
+
+message TokenRequestSpec {
+  repeated string audiences = 1;
+  optional int64 expirationSeconds = 4 [(keep) = true];
+  optional BoundObjectReference boundObjectRef = 3;
+}
+
+message TokenRequestStatus {
+  optional string token = 1 [(keep) = true];
+  optional ${META}.Time expirationTimestamp = 2;
 }
 `;
