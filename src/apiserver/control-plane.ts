@@ -77,6 +77,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       ...(options.bookmarkIntervalMs === undefined ? {} : { watch: { bookmarkIntervalMs: options.bookmarkIntervalMs, maxTimeoutSeconds: 1800 } }),
     });
     await apiServer.start();
+    await bootstrapCluster(registry, { ip: bind === '0.0.0.0' || bind === '::' ? '127.0.0.1' : bind, port: apiServer.port });
     apiServer.markReady();
     const host = bind === '0.0.0.0' ? '127.0.0.1' : bind.includes(':') ? `[${bind}]` : bind;
     const url = `https://${host}:${apiServer.port}`;
