@@ -1,6 +1,7 @@
 // create (POST): decode, place in the namespace, fill in what the server owns, default, validate,
 // admit, then write with "must not exist yet" as the condition.
 import { writeJson } from '../http/responses.js';
+import { checkFields, fieldValidationOf, warningHeaders } from '../openapi/index.js';
 import { decodeBody, mediaType, readBody } from '../http/body.js';
 import { isDryRun, type Handler } from './context.js';
 import { asObjectOf, checkNamespaceOpen, placeInNamespace, prepareForCreate, validate } from './object-meta.js';
@@ -10,6 +11,9 @@ export const createHandler: Handler = async (context) => {
   if (context.info.subresource !== undefined) throw new Error(`unexpected subresource ${context.info.subresource}`);
   const body = decodeBody(await readBody(context.request), mediaType(context.request));
   const object = asObjectOf(descriptor, body);
+  // Unknown fields: dropped with a warning, or refused with ?fieldValidation=Strict.
+  const warnings = checkFields(context.registry, descriptor, object, fieldValidationOf(context.query));
+  if (warnings.length > 0) context.response.setHeader('Warning', warningHeaders(warnings));
   placeInNamespace(descriptor, object, context.info.namespace);
   prepareForCreate(descriptor, object);
   validate(descriptor, object);

@@ -6,6 +6,7 @@ import type { KubeObject } from '../registry/resource.js';
 import { NoChange } from '../storage/resource-store.js';
 import { decodeBody, mediaType, readBody } from '../http/body.js';
 import { writeJson } from '../http/responses.js';
+import { checkFields, fieldValidationOf, warningHeaders } from '../openapi/index.js';
 import { isDryRun, type Handler, type RequestContext } from './context.js';
 import { asObjectOf, placeInNamespace, prepareForUpdate, sameObject, validate } from './object-meta.js';
 
@@ -49,6 +50,8 @@ export async function writeUpdate(
 export const updateHandler: Handler = async (context) => {
   const { descriptor } = context.resource;
   const body = asObjectOf(descriptor, decodeBody(await readBody(context.request), mediaType(context.request)));
+  const warnings = checkFields(context.registry, descriptor, body, fieldValidationOf(context.query));
+  if (warnings.length > 0) context.response.setHeader('Warning', warningHeaders(warnings));
   const name = context.info.name ?? '';
   if (body.metadata?.name !== undefined && body.metadata.name !== '' && body.metadata.name !== name) {
     throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);

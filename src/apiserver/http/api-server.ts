@@ -18,6 +18,7 @@ import {
   apiVersions,
 } from '../discovery/discovery.js';
 import { versionInfo } from '../discovery/version.js';
+import { handleOpenApi } from '../openapi/index.js';
 import type { RequestContext } from '../handlers/context.js';
 import { routeResource } from '../handlers/router.js';
 import { DEFAULT_WATCH_SETTINGS, type WatchSettings } from '../handlers/watch.js';
@@ -181,6 +182,7 @@ export class ApiServer {
       return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') throw methodNotAllowed();
+    if (handleOpenApi(request, response, path, registry)) return;
     const accept = request.headers.accept;
     const aggregated = aggregatedVersion(accept);
     if (path === '/api') {

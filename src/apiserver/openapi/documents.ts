@@ -8,9 +8,11 @@ import { GENERATED_SCHEMAS, referencedSchemas, servedSchemas } from './catalog.j
 import { discoveryPath, resourcePaths } from './operations.js';
 import type { Paths, SchemaFile, SchemaMap } from './schema-types.js';
 import { SECURITY_SCHEME, swaggerDocument } from './v2.js';
+import { encodeSwaggerDocument, V2_PROTOBUF } from './v2-protobuf.js';
 
 export interface ServedDocument {
-  readonly json: string;
+  readonly body: Buffer;
+  readonly contentType: string;
   /** Upstream's: the SHA-512 of the bytes, in upper-case hex. It is also the ETag. */
   readonly hash: string;
 }
@@ -22,8 +24,11 @@ export interface V3Index {
 const VERSION = `v${KUBERNETES_VERSION.major}.${KUBERNETES_VERSION.minor}.${KUBERNETES_VERSION.patch}`;
 
 function served(value: unknown): ServedDocument {
-  const json = JSON.stringify(value);
-  return { json, hash: createHash('sha512').update(json).digest('hex').toUpperCase() };
+  return bytes(Buffer.from(JSON.stringify(value), 'utf8'), 'application/json');
+}
+
+function bytes(body: Buffer, contentType: string): ServedDocument {
+  return { body, contentType, hash: createHash('sha512').update(body).digest('hex').toUpperCase() };
 }
 
 /** The document name of a group version in the v3 index: "api/v1", "apis/apps/v1". */
@@ -32,10 +37,11 @@ export function groupVersionPath(group: string, version: string): string {
 }
 
 export class OpenApiDocuments {
-  private readonly schemas: SchemaMap;
+  /** The schemas as served: the generated ones with the served group-version-kinds. */
+  readonly schemas: SchemaMap;
   private readonly paths = new Map<string, Paths>();
   private readonly v3 = new Map<string, ServedDocument>();
-  private v2: ServedDocument | undefined;
+  private v2: { readonly json: ServedDocument; readonly protobuf: ServedDocument } | undefined;
   readonly index: ServedDocument;
   readonly indexContent: V3Index;
 
@@ -66,14 +72,15 @@ export class OpenApiDocuments {
     return this.v3.get(name);
   }
 
-  /** The Swagger 2.0 document of everything, built on first use (kubectl 1.27+ rarely asks). */
-  swagger(): ServedDocument {
+  /** The Swagger 2.0 document of everything, as JSON or protobuf; built on first use. */
+  swagger(encoding: 'json' | 'protobuf'): ServedDocument {
     if (this.v2 === undefined) {
       const paths: Paths = {};
       for (const part of this.paths.values()) Object.assign(paths, part);
-      this.v2 = served(swaggerDocument(paths, referencedSchemas(paths, this.schemas), VERSION));
+      const document = swaggerDocument(paths, referencedSchemas(paths, this.schemas), VERSION);
+      this.v2 = { json: served(document), protobuf: bytes(encodeSwaggerDocument(document), V2_PROTOBUF) };
     }
-    return this.v2;
+    return this.v2[encoding];
   }
 
   private v3Document(paths: Paths): unknown {
@@ -88,4 +95,16 @@ export class OpenApiDocuments {
       security: [{ BearerToken: [] }],
     };
   }
+}
+
+const built = new WeakMap<Registry, OpenApiDocuments>();
+
+/** The documents of a registry, built on first use. The registry's resources are fixed once built. */
+export function openApiDocuments(registry: Registry): OpenApiDocuments {
+  let documents = built.get(registry);
+  if (documents === undefined) {
+    documents = new OpenApiDocuments(registry);
+    built.set(registry, documents);
+  }
+  return documents;
 }

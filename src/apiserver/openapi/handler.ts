@@ -1,25 +1,14 @@
 // Serves /openapi/v3 (the index), /openapi/v3/<group version> and /openapi/v2, with upstream's
 // caching contract: a document fetched with ?hash=<its hash> is immutable (clients cache it on
 // disk by that URL); a stale hash is redirected to the current one; ETag / If-None-Match apply.
-// Only JSON is served: a client asking for the protobuf encodings alone gets 406, as upstream
-// answers for encodings it lacks.
+// Documents are JSON; /openapi/v2 is also protobuf, which client-go asks for. A client asking
+// only for an encoding not served (the v3 protobuf) gets 406.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, notAcceptable } from '../../api/api-errors.js';
 import { writeError } from '../http/responses.js';
 import type { Registry } from '../registry/registry.js';
-import { OpenApiDocuments, type ServedDocument } from './documents.js';
-
-const built = new WeakMap<Registry, OpenApiDocuments>();
-
-/** The documents of a registry, built on first use. The registry's resources are fixed once built. */
-export function openApiDocuments(registry: Registry): OpenApiDocuments {
-  let documents = built.get(registry);
-  if (documents === undefined) {
-    documents = new OpenApiDocuments(registry);
-    built.set(registry, documents);
-  }
-  return documents;
-}
+import { openApiDocuments, type ServedDocument } from './documents.js';
+import { V2_PROTOBUF, V2_PROTOBUF_REQUESTED } from './v2-protobuf.js';
 
 const V3_PREFIX = '/openapi/v3/';
 
@@ -30,10 +19,12 @@ const V3_PREFIX = '/openapi/v3/';
 export function handleOpenApi(request: IncomingMessage, response: ServerResponse, path: string, registry: Registry): boolean {
   if (path !== '/openapi/v2' && path !== '/openapi/v3' && !path.startsWith(V3_PREFIX)) return false;
   try {
-    if (!acceptsJson(request.headers.accept)) throw notAcceptable(['application/json']);
+    const offered = path === '/openapi/v2' ? [JSON_TYPE, V2_PROTOBUF, V2_PROTOBUF_REQUESTED] : [JSON_TYPE];
+    const encoding = negotiate(request.headers.accept, offered);
+    if (encoding === undefined) throw notAcceptable(offered);
     const documents = openApiDocuments(registry);
     if (path === '/openapi/v2') {
-      send(request, response, documents.swagger(), false);
+      send(request, response, documents.swagger(encoding === JSON_TYPE ? 'json' : 'protobuf'), false);
     } else if (path === '/openapi/v3') {
       send(request, response, documents.index, false);
     } else {
@@ -68,16 +59,24 @@ function send(request: IncomingMessage, response: ServerResponse, document: Serv
     response.end();
     return;
   }
-  response.writeHead(200, { ...headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(document.json) });
-  response.end(document.json);
+  response.writeHead(200, { ...headers, 'Content-Type': document.contentType, 'Content-Length': document.body.length });
+  response.end(document.body);
 }
 
-/** Whether an Accept header admits JSON: absent, application/json, application/* or * / *. */
-export function acceptsJson(accept: string | undefined): boolean {
-  if (accept === undefined || accept.trim() === '') return true;
-  return accept.split(',').some((range) => {
+const JSON_TYPE = 'application/json';
+
+/**
+ * The first media type of the Accept header that is offered (a wildcard takes the first
+ * offered); undefined if none is. No Accept header means any.
+ */
+export function negotiate(accept: string | undefined, offered: readonly string[]): string | undefined {
+  if (accept === undefined || accept.trim() === '') return offered[0];
+  for (const range of accept.split(',')) {
     const [type = '', ...params] = range.split(';').map((part) => part.trim().toLowerCase());
-    if (params.some((p) => /^q=0(\.0*)?$/.test(p))) return false;
-    return type === 'application/json' || type === 'application/*' || type === '*/*';
-  });
+    if (params.some((p) => /^q=0(\.0*)?$/.test(p))) continue;
+    if (type === '*/*' || type === 'application/*') return offered[0];
+    const match = offered.find((o) => o.toLowerCase() === type);
+    if (match !== undefined) return match;
+  }
+  return undefined;
 }

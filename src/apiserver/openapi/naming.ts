@@ -28,11 +28,15 @@ export function definitionPrefixOf(module: string): string | undefined {
 /** Upstream's name for util/intstr.IntOrString, which kubernetes-types inlines as `number | string`. */
 export const INT_OR_STRING = 'io.k8s.apimachinery.pkg.util.intstr.IntOrString';
 
-/** The definition name of a kind: io.k8s.api.apps.v1.Deployment. */
+/**
+ * The definition name of a kind: io.k8s.api.apps.v1.Deployment for the built-in groups (no dot, or
+ * under k8s.io), the reversed group for others as upstream names custom resources
+ * (com.example.stable.v1.CronTab).
+ */
 export function definitionNameOf(group: string, version: string, kind: string): string {
-  const prefix = definitionPrefixOf(typesModuleOf(group, version));
-  if (prefix === undefined) throw new Error(`no definition name for ${group}/${version} ${kind}`);
-  return `${prefix}.${kind}`;
+  const builtIn = !group.includes('.') || group.endsWith('.k8s.io');
+  const prefix = builtIn ? definitionPrefixOf(typesModuleOf(group, version)) : undefined;
+  return `${prefix ?? `${group.split('.').reverse().join('.')}.${version}`}.${kind}`;
 }
 
 /**

@@ -2,29 +2,60 @@
 // document for all groups, `definitions` instead of `components.schemas`, request bodies as `body`
 // parameters, consumes/produces instead of media-type maps, references with siblings instead of
 // allOf wrappers (as upstream's v2 document has them).
-import type { MediaTypes, OpenApiSchema, Operation, Parameter, Paths, SchemaMap } from './schema-types.js';
+import type { GroupVersionKindExtension, JsonType, MediaTypes, Method, OpenApiSchema, Operation, Parameter, Paths, SchemaMap } from './schema-types.js';
 import { METHODS, V2_REF_PREFIX, V3_REF_PREFIX } from './schema-types.js';
+
+export interface SwaggerParameter {
+  readonly name: string;
+  readonly in: 'query' | 'path' | 'body';
+  readonly description?: string;
+  readonly required?: boolean;
+  readonly type?: JsonType;
+  readonly uniqueItems?: boolean;
+  /** Only for the body parameter. */
+  readonly schema?: OpenApiSchema;
+}
+
+export interface SwaggerResponse {
+  readonly description: string;
+  readonly schema?: OpenApiSchema;
+}
+
+export interface SwaggerOperation {
+  readonly description: string;
+  readonly operationId: string;
+  readonly tags: readonly string[];
+  readonly consumes?: readonly string[];
+  readonly produces: readonly string[];
+  readonly schemes: readonly string[];
+  readonly parameters?: readonly SwaggerParameter[];
+  readonly responses: Readonly<Record<string, SwaggerResponse>>;
+  readonly 'x-kubernetes-action'?: string;
+  readonly 'x-kubernetes-group-version-kind'?: GroupVersionKindExtension;
+}
+
+export type SwaggerPathItem = { parameters?: readonly SwaggerParameter[] } & { [M in Method]?: SwaggerOperation };
 
 export interface SwaggerDocument {
   readonly swagger: '2.0';
   readonly info: { readonly title: string; readonly version: string };
-  readonly paths: Record<string, Record<string, unknown>>;
+  readonly paths: Record<string, SwaggerPathItem>;
   readonly definitions: SchemaMap;
-  readonly securityDefinitions: Record<string, unknown>;
+  readonly securityDefinitions: { readonly BearerToken: typeof SECURITY_SCHEME };
   readonly security: readonly Record<string, readonly string[]>[];
 }
 
 export const SECURITY_SCHEME = { type: 'apiKey', description: 'Bearer Token authentication', name: 'authorization', in: 'header' } as const;
 
 export function swaggerDocument(paths: Paths, schemas: SchemaMap, version: string): SwaggerDocument {
-  const out: Record<string, Record<string, unknown>> = {};
+  const out: Record<string, SwaggerPathItem> = {};
   for (const [path, item] of Object.entries(paths)) {
-    const converted: Record<string, unknown> = {};
+    const converted: SwaggerPathItem = {};
     for (const method of METHODS) {
       const op = item[method];
       if (op !== undefined) converted[method] = operationV2(op);
     }
-    if (item.parameters !== undefined) converted['parameters'] = item.parameters.map(parameterV2);
+    if (item.parameters !== undefined) converted.parameters = item.parameters.map(parameterV2);
     out[path] = converted;
   }
   const definitions: SchemaMap = {};
@@ -39,22 +70,22 @@ export function swaggerDocument(paths: Paths, schemas: SchemaMap, version: strin
   };
 }
 
-function parameterV2(parameter: Parameter): Record<string, unknown> {
+function parameterV2(parameter: Parameter): SwaggerParameter {
   const { schema, ...rest } = parameter;
-  return { ...rest, ...schema };
+  return { ...rest, ...(schema.type === undefined ? {} : { type: schema.type }), ...(schema.uniqueItems === undefined ? {} : { uniqueItems: schema.uniqueItems }) };
 }
 
 function firstSchema(content: MediaTypes | undefined): OpenApiSchema | undefined {
   return content === undefined ? undefined : Object.values(content)[0]?.schema;
 }
 
-function operationV2(op: Operation): Record<string, unknown> {
+function operationV2(op: Operation): SwaggerOperation {
   const { requestBody, responses, parameters, ...rest } = op;
-  const converted: Record<string, unknown>[] = (parameters ?? []).map(parameterV2);
+  const converted: SwaggerParameter[] = (parameters ?? []).map(parameterV2);
   const bodySchema = firstSchema(requestBody?.content);
   if (bodySchema !== undefined) converted.unshift({ name: 'body', in: 'body', required: requestBody?.required ?? false, schema: schemaV2(bodySchema) });
   const produces = new Set<string>();
-  const answers: Record<string, unknown> = {};
+  const answers: Record<string, SwaggerResponse> = {};
   for (const [code, response] of Object.entries(responses)) {
     for (const type of Object.keys(response.content ?? {})) produces.add(type);
     const schema = firstSchema(response.content);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { ResourceDescriptor } from '../../registry/resource.js';
 import type { SchemaFile } from '../schema-types.js';
 import { SchemaGenerator } from './generate.js';
-import { definitionPrefixOf, typesModuleOf } from '../naming.js';
+import { definitionNameOf } from '../naming.js';
 import { addPatchExtensions, type KindDefinition } from './patch-extensions.js';
 import { modulesOf, rootTypesOf } from './roots.js';
 
@@ -13,7 +13,7 @@ export function buildSchemaFile(typesDir: string, descriptors: readonly Resource
   const roots = rootTypesOf(descriptors);
   const schemas = new SchemaGenerator(typesDir, modulesOf(roots)).generate(roots);
   const kinds: KindDefinition[] = descriptors.map((d) => ({
-    definition: `${definitionPrefixOf(typesModuleOf(d.group, d.version)) ?? ''}.${d.kind}`,
+    definition: definitionNameOf(d.group, d.version, d.kind),
     group: d.group,
     kind: d.kind,
   }));
