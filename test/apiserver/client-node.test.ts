@@ -186,6 +186,19 @@ describe('CRUD through client-node', () => {
     expect(gone.status.details).toMatchObject({ name: 'one', kind: 'configmaps' });
   });
 
+  // BUG (since b71a26a): validateObjectMetaUpdate (src/api/validation/objectmeta.ts) now rejects
+  // every update without metadata.resourceVersion with 422. Upstream's validation has the same
+  // check, but the generic store first fills in the stored resourceVersion when the strategy allows
+  // unconditional updates (configmaps, secrets, pods, deployments... all do), so a PUT without a
+  // resourceVersion is an unconditional update that succeeds.
+  it('configmaps: a replace without resourceVersion is an unconditional update', async () => {
+    const ns = await newNamespace('crud-uncond');
+    await core.createNamespacedConfigMap({ namespace: ns, body: configMap('u', { v: '1' }) });
+    const replaced = await core.replaceNamespacedConfigMap({ namespace: ns, name: 'u', body: configMap('u', { v: '2' }) });
+    expect(replaced.data).toEqual({ v: '2' });
+    expect((await core.readNamespacedConfigMap({ namespace: ns, name: 'u' })).data).toEqual({ v: '2' });
+  });
+
   it('configmaps: creating an existing name is 409 AlreadyExists', async () => {
     const ns = await newNamespace('crud-dup');
     await core.createNamespacedConfigMap({ namespace: ns, body: configMap('dup') });
@@ -327,6 +340,11 @@ describe('optimistic concurrency', () => {
 });
 
 describe('list', () => {
+  // BUG: pages after the second are read at the store's current revision, not the first page's.
+  // ResourceStore.listFromStore (storage/resource-store.ts) does `revision = page.revision`, but a
+  // range's header revision is the store's head (etcd semantics), not the revision read at; so the
+  // second page reports and encodes in its continue token the head revision, and the third page
+  // shows objects created, changed and deleted after the first page.
   it('paginates 25 configmaps with limit/continue over one consistent snapshot', async () => {
     const ns = await newNamespace('pages');
     const all = Array.from({ length: 25 }, (_, i) => `cm-${String(i).padStart(2, '0')}`);
@@ -528,7 +546,7 @@ describe('watch', () => {
   // BUG: the watch handler calls writeHead() but not flushHeaders(), so the 200 and its headers
   // reach the client only with the first event. client-node's `await watch.watch(...)` (and
   // client-go's Watch()) therefore blocks until something happens; upstream flushes at once.
-  it.fails('a watch answers with its headers at once, before any event', async () => {
+  it('a watch answers with its headers at once, before any event', async () => {
     const ns = await newNamespace('watch-headers');
     const start = rvOf(await core.listNamespacedConfigMap({ namespace: ns }));
     const watch = new WatchRecorder(kc, watchPath(ns), { resourceVersion: start, timeoutSeconds: 20 });
@@ -562,7 +580,11 @@ describe('informer (client-node makeInformer)', () => {
     informer.on('error', (error: unknown) => {
       log.errors.push(error);
       // client-node's documented pattern: an informer stops on a non-410 error; the owner restarts it.
-      if (restartOnError) setTimeout(() => informer.start().catch((e: unknown) => log.errors.push(e)), 100);
+      if (restartOnError) {
+        setTimeout(() => {
+          informer.start().catch((e: unknown) => log.errors.push(e));
+        }, 100);
+      }
     });
     // start() resolves only once the first watch has its response; never await it here.
     informer.start().catch((error: unknown) => log.errors.push(error));
@@ -668,7 +690,7 @@ describe('namespaces', () => {
   // spec.finalizers: DELETE sets deletionTimestamp and status.phase=Terminating, the namespace
   // stays (the namespace controller empties it, then finalizes), and new content is refused with
   // 403 Forbidden. With no namespace controller yet, upstream's namespace would stay Terminating.
-  it.fails('deleting a namespace makes it Terminating; it stays, and refuses new content with 403', async () => {
+  it('deleting a namespace makes it Terminating; it stays, and refuses new content with 403', async () => {
     const ns = await newNamespace('ns-delete');
     await core.createNamespacedConfigMap({ namespace: ns, body: configMap('inside') });
     await core.deleteNamespace({ name: ns });
@@ -806,10 +828,7 @@ describe('subresources', () => {
     expect(missing.code).toBe(404);
   });
 
-  // BUG: a write to /scale changes nothing and answers 200 with the old replicas. updateReplicas
-  // (handlers/scale.ts) writes spec.replicas into the very object writeUpdate (handlers/update.ts)
-  // then compares it with, so sameObject() sees no change and the write is skipped as a no-op.
-  it.fails('scale: replace and patch the replicas of a deployment', async () => {
+  it('scale: replace and patch the replicas of a deployment', async () => {
     const ns = await newNamespace('scale');
     await apps.createNamespacedDeployment({ namespace: ns, body: deployment('sc', 3) });
     const scale = await apps.readNamespacedDeploymentScale({ namespace: ns, name: 'sc' });

@@ -3,7 +3,7 @@
 // (kubeConfig()) or through raw node:https requests with the admin client certificate (request()).
 // restart() stops it and starts it again on the same data dir and the same port, so clients keep
 // their kubeconfig; stop() also removes the directory.
-import { request as httpsRequest, type RequestOptions } from 'node:https';
+import { Agent, request as httpsRequest, type RequestOptions } from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -27,6 +27,8 @@ export interface RawRequest {
   readonly authenticate?: boolean;
   /** Give up after this long (default 15 s). */
   readonly timeoutMs?: number;
+  /** Send the body with Transfer-Encoding: chunked (no Content-Length), in 64 KiB pieces. */
+  readonly chunked?: boolean;
 }
 
 export interface RawResponse {
@@ -80,7 +82,7 @@ function parseJson(text: string): unknown {
   }
 }
 
-function send(port: number, credentials: Credentials, raw: RawRequest): Promise<RawResponse> {
+function send(port: number, credentials: Credentials, agent: Agent, raw: RawRequest): Promise<RawResponse> {
   const body = raw.body === undefined ? undefined : Buffer.isBuffer(raw.body) ? raw.body : Buffer.from(raw.body, 'utf8');
   const options: RequestOptions = {
     host: '127.0.0.1',
@@ -90,9 +92,9 @@ function send(port: number, credentials: Credentials, raw: RawRequest): Promise<
     ca: credentials.ca,
     // The serving certificate is for 127.0.0.1; no SNI for an IP address.
     servername: '',
-    agent: false,
+    agent,
     headers: {
-      ...(body === undefined ? {} : { 'Content-Length': String(body.length) }),
+      ...(body === undefined || raw.chunked === true ? {} : { 'Content-Length': String(body.length) }),
       ...raw.headers,
     },
     ...(raw.authenticate === false ? {} : { cert: credentials.cert, key: credentials.key }),
@@ -109,7 +111,11 @@ function send(port: number, credentials: Credentials, raw: RawRequest): Promise<
     });
     req.setTimeout(raw.timeoutMs ?? 15_000, () => req.destroy(new Error(`${options.method} ${raw.path}: no answer in time`)));
     req.on('error', reject);
-    if (body !== undefined) req.write(body);
+    if (body !== undefined && raw.chunked === true) {
+      for (let offset = 0; offset < body.length; offset += 64 * 1024) req.write(body.subarray(offset, offset + 64 * 1024));
+    } else if (body !== undefined) {
+      req.write(body);
+    }
     req.end();
   });
 }
@@ -131,6 +137,10 @@ export async function startTestControlPlane(options: TestControlPlaneOptions = {
   }
   const port = current.port;
   let credentials = credentialsOf(current.kubeconfigPath);
+  // Keep-alive: the bad-input and fuzz tests send thousands of requests; one TLS handshake each
+  // would dominate their time. A new agent after each restart: the old connections are gone.
+  const newAgent = (): Agent => new Agent({ keepAlive: true, maxSockets: 32 });
+  let agent = newAgent();
   let running = true;
   let removed = false;
 
@@ -148,16 +158,19 @@ export async function startTestControlPlane(options: TestControlPlaneOptions = {
       return kc;
     },
     request(raw) {
-      return send(port, credentials, raw);
+      return send(port, credentials, agent, raw);
     },
     async restart() {
+      agent.destroy();
       if (running) await current.stop();
       running = false;
+      agent = newAgent();
       current = await startControlPlane({ ...base, httpsPort: port });
       running = true;
       credentials = credentialsOf(current.kubeconfigPath);
     },
     async stop() {
+      agent.destroy();
       if (running) {
         running = false;
         await current.stop();

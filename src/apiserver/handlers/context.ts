@@ -1,5 +1,6 @@
 // What every resource handler gets: the parsed request, the resource and its store, the user.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { invalid } from '../../api/api-errors.js';
 import type { ResourceRequestInfo } from '../http/request-info.js';
 import type { RegisteredResource, Registry } from '../registry/registry.js';
 
@@ -25,6 +26,15 @@ export interface RequestContext {
 export type Handler = (context: RequestContext) => Promise<void>;
 
 /** ?dryRun=All: run everything but the write. */
-export function isDryRun(query: URLSearchParams): boolean {
-  return query.getAll('dryRun').includes('All');
+export function isDryRun(query: URLSearchParams, options = 'CreateOptions'): boolean {
+  const values = query.getAll('dryRun');
+  for (const value of values) {
+    if (value !== 'All') {
+      // Upstream refuses an unknown dry-run directive and processes nothing.
+      throw invalid(options, 'meta.k8s.io', '', [
+        { reason: 'FieldValueNotSupported', field: 'dryRun', message: `dryRun: Unsupported value: "${value}": supported values: "All"` },
+      ]);
+    }
+  }
+  return values.length > 0;
 }

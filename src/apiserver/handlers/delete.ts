@@ -65,8 +65,10 @@ export async function deleteObject(context: RequestContext, name: string, option
     const finalizers = new Set(meta.finalizers ?? []);
     if (options.propagationPolicy === 'Foreground') finalizers.add(FOREGROUND);
     if (options.propagationPolicy === 'Orphan') finalizers.add(ORPHAN);
+    descriptor.strategy.checkDelete?.(current);
     const grace = descriptor.strategy.gracePeriod?.(current, options.gracePeriodSeconds) ?? 0;
-    if (finalizers.size === 0 && grace === 0) {
+    const held = descriptor.strategy.holdsDeletion?.(current) ?? false;
+    if (finalizers.size === 0 && grace === 0 && !held) {
       if (dryRun) return undefined;
       try {
         await store.remove(current);
@@ -90,6 +92,7 @@ export async function deleteObject(context: RequestContext, name: string, option
         m.deletionGracePeriodSeconds = grace;
       }
       latest.metadata = m;
+      if (!alreadyDeleting) descriptor.strategy.onDeletionStarted?.(latest);
       return latest;
     });
   }

@@ -102,6 +102,9 @@ export function prepareForUpdate(descriptor: ResourceDescriptor, next: KubeObjec
   }
   // A missing uid means "the same object"; a different one is refused by validation (immutable).
   if (meta.uid === undefined || meta.uid === '') meta.uid = old.uid;
+  // No resourceVersion: an unconditional update (every built-in strategy allows it upstream, whose
+  // store then fills in the stored version before validating).
+  if (meta.resourceVersion === undefined || meta.resourceVersion === '') meta.resourceVersion = old.resourceVersion;
   let result: KubeObject;
   if (subresource === 'status') {
     // Only status changes; the rest (metadata included) stays as stored.

@@ -1,21 +1,27 @@
-// patch: JSON patch, merge patch, strategic merge patch (built-in kinds) and apply patch
-// (server-side apply, creating the object when it is missing). The patched object then goes
-// through the same update rules as a PUT.
-import { parse as parseYaml } from 'yaml';
-import { ApiError, badRequest, conflict, isApiError } from '../../api/api-errors.js';
+// patch: JSON patch, merge patch, strategic merge patch (built-in kinds) and server-side apply
+// (handlers/apply.ts). The patched object goes through the same update rules as a PUT, and the
+// write is recorded in managedFields under the request's field manager (?fieldManager=, else the
+// User-Agent's prefix), so that later applies see who set what.
+import { ApiError, conflict } from '../../api/api-errors.js';
 import type { KubeObject } from '../registry/resource.js';
+import { recordUpdate } from '../apply/field-manager.js';
+import { patchOptions } from '../apply/options.js';
 import { readBody, mediaType } from '../http/body.js';
+import { checkFields, fieldValidationOf, warningHeaders } from '../openapi/index.js';
 import { writeJson } from '../http/responses.js';
 import { applyJsonPatch } from '../patch/json-patch.js';
-import type { Json, JsonObject } from '../patch/json-value.js';
+import type { JsonObject } from '../patch/json-value.js';
 import { applyMergePatch } from '../patch/merge-patch.js';
 import { parsePatchBody } from '../patch/patch-body.js';
 import { isPatchError, unsupportedPatchType } from '../patch/patch-error.js';
 import { patchSchemaForKind } from '../patch/patch-strategies.js';
 import { applyStrategicMergePatch } from '../patch/strategic-merge-patch.js';
-import { isDryRun, type Handler, type RequestContext } from './context.js';
-import { createApplied } from './apply.js';
+import type { Handler } from './context.js';
+import { parseApplyBody, serveApply } from './apply.js';
+import { asObjectOf } from './object-meta.js';
 import { writeUpdate } from './update.js';
+
+export { parseApplyBody } from './apply.js';
 
 export const JSON_PATCH = 'application/json-patch+json';
 export const MERGE_PATCH = 'application/merge-patch+json';
@@ -28,7 +34,11 @@ function acceptedTypes(group: string, kind: string): string[] {
   return types;
 }
 
-/** Applies a patch document of `type` to `original` (which is not changed); errors become Status. */
+/**
+ * Applies a patch document of `type` to `original` (which is not changed); errors become Status.
+ * An apply patch here merges like a strategic merge patch (the scale subresource's use); the
+ * PATCH verb sends apply patches through the field manager instead.
+ */
 export function applyPatch(type: string, original: KubeObject, body: Buffer, kind: string, group = ''): KubeObject {
   try {
     const target = original as unknown as JsonObject;
@@ -58,41 +68,30 @@ export function applyPatch(type: string, original: KubeObject, body: Buffer, kin
   }
 }
 
-export function parseApplyBody(body: Buffer): Json {
-  try {
-    return parseYaml(body.toString('utf8')) as Json;
-  } catch (error) {
-    throw badRequest(`error decoding YAML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
-  }
-}
-
-export const patchHandler: Handler = async (context: RequestContext) => {
+export const patchHandler: Handler = async (context) => {
   const { descriptor } = context.resource;
   const type = mediaType(context.request);
   const body = await readBody(context.request);
+  const options = patchOptions(context.query, context.request.headers['user-agent'], type === APPLY_PATCH);
+  const validation = fieldValidationOf(context.query);
   if (type === APPLY_PATCH) {
-    const fieldManager = context.query.get('fieldManager');
-    if (fieldManager === null || fieldManager === '') {
-      throw badRequest('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
-    }
+    await serveApply(context, body, { ...options, validation });
+    return;
   }
-  try {
-    const updated = await writeUpdate(context, (current) => {
-      const patched = applyPatch(type, current, body, descriptor.kind, descriptor.group);
-      // A resourceVersion the patch sets is a precondition, as upstream.
-      const version = patched.metadata?.resourceVersion;
-      if (version !== undefined && version !== '' && version !== current.metadata?.resourceVersion) {
-        throw conflict(context.resource.store.subject(context.info.name));
-      }
-      return patched;
-    });
-    writeJson(context.response, 200, updated);
-  } catch (error) {
-    if (type === APPLY_PATCH && isApiError(error, 'NotFound') && context.info.subresource === undefined) {
-      const created = await createApplied(context, parseApplyBody(body), isDryRun(context.query));
-      writeJson(context.response, 201, created);
-      return;
+  const subresource = context.info.subresource;
+  let warnings: string[] = [];
+  const updated = await writeUpdate(context, (current) => {
+    // The result must still be an object of this resource: a patch cannot change kind or apiVersion.
+    const patched = asObjectOf(descriptor, applyPatch(type, current, body, descriptor.kind, descriptor.group));
+    // Fields of the wrong type are a 400; unknown ones are dropped, with a warning or a 400 (Strict).
+    warnings = checkFields(context.registry, descriptor, patched, validation);
+    // A resourceVersion the patch sets is a precondition, as upstream.
+    const version = patched.metadata?.resourceVersion;
+    if (version !== undefined && version !== '' && version !== current.metadata?.resourceVersion) {
+      throw conflict(context.resource.store.subject(context.info.name));
     }
-    throw error;
-  }
+    return recordUpdate(descriptor, current, patched, { manager: options.manager, ...(subresource === undefined ? {} : { subresource }) });
+  });
+  if (warnings.length > 0) context.response.setHeader('Warning', warningHeaders(warnings));
+  writeJson(context.response, 200, updated);
 };

@@ -27,7 +27,7 @@ export function parseLimit(query: URLSearchParams): number {
   const text = query.get('limit');
   if (text === null || text === '') return 0;
   const limit = Number(text);
-  if (!Number.isInteger(limit) || limit < 0) throw badRequest(`invalid limit: "${text}"`);
+  if (!Number.isSafeInteger(limit) || limit < 0) throw badRequest(`invalid limit: "${text}"`);
   return limit;
 }
 
@@ -36,6 +36,9 @@ export const listHandler: Handler = async (context) => {
   const matches = objectMatcher(context.query, descriptor);
   const continueToken = context.query.get('continue') ?? undefined;
   const resourceVersion = context.query.get('resourceVersion') ?? undefined;
+  if (resourceVersion !== undefined && resourceVersion !== '' && !/^\d+$/.test(resourceVersion)) {
+    throw badRequest(`resourceVersion: Invalid value: "${resourceVersion}": strconv.ParseUint: parsing "${resourceVersion}": invalid syntax`);
+  }
   const result = await store.list({
     ...(context.info.namespace === undefined ? {} : { namespace: context.info.namespace }),
     ...(matches === undefined ? {} : { matches }),

@@ -16,6 +16,11 @@ export async function routeResource(context: RequestContext, watchSettings: Watc
     throw notFound({ group: descriptor.group, resource: descriptor.plural, name: context.info.name });
   }
   if (subresource === undefined) {
+    const named = context.info.name !== undefined;
+    // Upstream routes: POST only on collections, PUT and PATCH only on objects; and only the verbs
+    // the resource serves (namespaces have no deletecollection).
+    if ((verb === 'create' && named) || ((verb === 'update' || verb === 'patch') && !named)) throw methodNotAllowed();
+    if (descriptor.verbs !== undefined && !descriptor.verbs.includes(verb)) throw methodNotAllowed();
     switch (verb) {
       case 'get':
         return getHandler(context);

@@ -41,7 +41,8 @@ export async function writeUpdate(
   );
   if (dryResult !== undefined) return dryResult;
   const meta = updated.metadata ?? {};
-  if (meta.deletionTimestamp !== undefined && (meta.finalizers ?? []).length === 0 && (meta.deletionGracePeriodSeconds ?? 0) === 0) {
+  const held = descriptor.strategy.holdsDeletion?.(updated) ?? false;
+  if (meta.deletionTimestamp !== undefined && (meta.finalizers ?? []).length === 0 && (meta.deletionGracePeriodSeconds ?? 0) === 0 && !held) {
     return store.remove(updated);
   }
   return updated;

@@ -57,6 +57,8 @@ export function watchHandler(settings: WatchSettings): Handler {
       'Cache-Control': 'no-cache, private',
       'Transfer-Encoding': 'chunked',
     });
+    // As upstream: the client sees the 200 at once, not with the first event.
+    response.flushHeaders();
     const write = (line: object): void => {
       response.write(`${JSON.stringify(line)}\n`);
     };

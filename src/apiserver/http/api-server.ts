@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApiError, methodNotAllowed, tooManyRequests } from '../../api/api-errors.js';
+import { ApiError, badRequest, methodNotAllowed, tooManyRequests } from '../../api/api-errors.js';
 import type { Logger } from '../../util/log.js';
 import { silentLogger } from '../../util/log.js';
 import type { Authenticator, UserInfo } from '../authn/types.js';
@@ -117,11 +117,17 @@ export class ApiServer {
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const started = performance.now();
-    const url = new URL(request.url ?? '/', 'https://localhost');
-    const info = parseRequestInfo(request.method ?? 'GET', url.pathname, url.searchParams);
+    // The raw path: WHATWG URL would resolve "." and ".." (even as %2e%2e) into another path.
+    const rawUrl = request.url ?? '/';
+    const rawPath = rawUrl.split('?')[0] ?? '/';
+    const url = new URL(rawUrl, 'https://localhost');
+    const info = parseRequestInfo(request.method ?? 'GET', rawPath, url.searchParams);
     const longRunning = info.kind === 'resource' && (info.verb === 'watch' || ['log', 'exec', 'attach', 'portforward'].includes(info.subresource ?? ''));
     let counted = false;
     try {
+      if (rawPath.split('/').some((segment) => /^(\.|%2e){1,2}$/i.test(segment))) {
+        throw badRequest(`invalid path ${JSON.stringify(rawPath)}: a path segment may not be "." or ".."`);
+      }
       const user = await this.authenticate(request, url.pathname);
       if (!longRunning) {
         if (this.inFlight >= this.maxInFlight) throw tooManyRequests();
@@ -162,7 +168,10 @@ export class ApiServer {
     const path = url.pathname.replace(/\/+$/, '') || '/';
     if (/^\/(healthz|livez)(\/.*)?$/.test(path)) return writeText(response, 200, 'ok');
     if (/^\/readyz(\/.*)?$/.test(path)) return this.ready ? writeText(response, 200, 'ok') : writeText(response, 500, 'caches not synced');
-    if (path === '/version') return writeJson(response, 200, versionInfo());
+    if (path === '/version') {
+      if (request.method !== 'GET' && request.method !== 'HEAD') throw methodNotAllowed();
+      return writeJson(response, 200, versionInfo());
+    }
     if (user === undefined) throw new ApiError(401, 'Unauthorized', 'Unauthorized');
     if (info.kind === 'resource') {
       const resource = registry.lookup(info.group, info.version, info.resource);

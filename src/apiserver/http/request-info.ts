@@ -30,7 +30,17 @@ const VERB_OF_METHOD: Record<string, string> = {
 
 export function parseRequestInfo(method: string, pathname: string, query: URLSearchParams): RequestInfo {
   const methodVerb = VERB_OF_METHOD[method] ?? method.toLowerCase();
-  const parts = pathname.split('/').filter((p) => p !== '');
+  // Segments are percent-decoded one by one, after splitting: "%2F" in a name never splits it.
+  const parts = pathname
+    .split('/')
+    .filter((p) => p !== '')
+    .map((p) => {
+      try {
+        return decodeURIComponent(p);
+      } catch {
+        return p;
+      }
+    });
   const nonResource = (): NonResourceRequestInfo => ({ kind: 'nonResource', verb: methodVerb, path: pathname });
 
   let group: string;

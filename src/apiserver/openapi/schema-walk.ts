@@ -2,8 +2,8 @@
 // types: a value of the wrong JSON type is a decoding error, worded as Go's encoding/json words it
 // ("cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32");
 // a field the type does not declare is unknown, named by its path with list indices
-// (spec.template.spec.containers[0].imagePolicy), and removed. null is accepted anywhere, as Go
-// decodes it to the zero value.
+// (spec.template.spec.containers[0].imagePolicy), and removed. null is accepted anywhere and
+// becomes what Go decodes it to: the field left out, or the zero value inside a map.
 import type { OpenApiSchema, SchemaMap } from './schema-types.js';
 import { V3_REF_PREFIX } from './schema-types.js';
 
@@ -96,6 +96,13 @@ function goType(schema: OpenApiSchema, schemas: SchemaMap): string {
   return s.type ?? 'interface {}';
 }
 
+function zeroValue(schema: OpenApiSchema): string | number | boolean | undefined {
+  if (schema.type === 'string') return '';
+  if (schema.type === 'integer' || schema.type === 'number') return 0;
+  if (schema.type === 'boolean') return false;
+  return undefined;
+}
+
 function visit(value: unknown, schema: OpenApiSchema, field: Field, schemas: SchemaMap, result: WalkResult): void {
   if (value === null || value === undefined) return;
   const { schema: resolved, definition } = resolve(schema, schemas);
@@ -118,7 +125,10 @@ function visitFields(object: Record<string, unknown>, schema: OpenApiSchema, str
     for (const key of Object.keys(object)) {
       const child: Field = { struct, path: join(field.path, key), jsonPath: join(field.jsonPath, key) };
       const property = Object.hasOwn(properties, key) ? properties[key] : undefined;
-      if (property === undefined) {
+      if (property !== undefined && object[key] === null) {
+        // Go decodes null into the zero value, which the JSON form omits.
+        delete object[key];
+      } else if (property === undefined) {
         result.unknown.push(child.jsonPath);
         delete object[key];
       } else {
@@ -129,7 +139,16 @@ function visitFields(object: Record<string, unknown>, schema: OpenApiSchema, str
   }
   const additional = schema.additionalProperties;
   if (typeof additional === 'object') {
-    for (const [key, value] of Object.entries(object)) visit(value, additional, { ...field, jsonPath: join(field.jsonPath, key) }, schemas, result);
+    for (const [key, value] of Object.entries(object)) {
+      if (value === null) {
+        // A null map value decodes to the zero value of the map's value type ("" for labels).
+        const zero = zeroValue(resolve(additional, schemas).schema);
+        if (zero === undefined) delete object[key];
+        else object[key] = zero;
+        continue;
+      }
+      visit(value, additional, { ...field, jsonPath: join(field.jsonPath, key) }, schemas, result);
+    }
   }
   // An object schema with neither (RawExtension, FieldsV1) takes anything.
 }

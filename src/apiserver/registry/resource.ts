@@ -66,6 +66,12 @@ export interface ResourceStrategy {
    * them first). `requested` is DeleteOptions.gracePeriodSeconds. Absent or 0: removed at once.
    */
   gracePeriod?(object: KubeObject, requested: number | undefined): number;
+  /** The object stays after DELETE (marked deleting) though metadata.finalizers is empty: a namespace with spec.finalizers. */
+  holdsDeletion?(object: KubeObject): boolean;
+  /** What changes, in place, when the deletion of an object starts (a namespace becomes Terminating). */
+  onDeletionStarted?(object: KubeObject): void;
+  /** Refuses the deletion of this object with an error (default, kube-system, kube-public may not be deleted). */
+  checkDelete?(object: KubeObject): void;
   /** Field values for ?fieldSelector= beyond metadata.name and metadata.namespace. */
   fields?(object: KubeObject): Record<string, string>;
 }

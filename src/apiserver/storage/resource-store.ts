@@ -2,6 +2,7 @@
 // optimistic concurrency (resourceVersion = mod revision; a stale write is a 409), served for
 // reads from the watch cache. The only code of the API server that talks to the store.
 import {
+  ApiError,
   alreadyExists,
   conflict,
   expiredContinue,
@@ -9,8 +10,8 @@ import {
   resourceVersionTooOld,
   type Subject,
 } from '../../api/api-errors.js';
-import type { Backend } from '../../supercache/backend.js';
-import { CompactedError } from '../../supercache/errors.js';
+import type { Backend, TxnRequest, TxnResult } from '../../supercache/backend.js';
+import { CompactedError, StoreError } from '../../supercache/errors.js';
 import { prefixEnd } from '../../supercache/key-range.js';
 import type { KubeObject, ResourceDescriptor } from '../registry/resource.js';
 import { decodeObject, encodeObject } from './codec.js';
@@ -87,7 +88,16 @@ export class ResourceStore {
     const caughtUp = this.cache.waitFor(wanted);
     // The last writes may have been to other resources: ask the store to tell our watch its revision.
     this.backend.requestProgress();
-    await caughtUp;
+    // As upstream's cacher: wait at most 3 s for a revision, then 504 "Too large resource version".
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(tooLargeResourceVersion(wanted, this.cache.revision)), 3000);
+    });
+    try {
+      await Promise.race([caughtUp, deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** A read that may be served from the cache once it has caught up with the store. */
@@ -101,7 +111,7 @@ export class ResourceStore {
   async create(object: KubeObject): Promise<KubeObject> {
     const name = object.metadata?.name ?? '';
     const key = this.key(object.metadata?.namespace, name);
-    const result = await this.backend.txn({
+    const result = await this.write({
       compare: [{ key, target: 'mod', result: 'equal', operand: 0 }],
       success: [{ type: 'put', key, value: encodeObject(object) }],
       failure: [],
@@ -135,7 +145,7 @@ export class ResourceStore {
         if (error instanceof NoChange) return current;
         throw error;
       }
-      const result = await this.backend.txn({
+      const result = await this.write({
         compare: [{ key, target: 'mod', result: 'equal', operand: Number(currentVersion) }],
         success: [{ type: 'put', key, value: encodeObject(next) }],
         failure: [],
@@ -151,7 +161,7 @@ export class ResourceStore {
     const name = object.metadata?.name ?? '';
     const key = this.key(object.metadata?.namespace, name);
     const version = Number(object.metadata?.resourceVersion ?? 0);
-    const result = await this.backend.txn({
+    const result = await this.write({
       compare: [{ key, target: 'mod', result: 'equal', operand: version }],
       success: [{ type: 'delete', key }],
       failure: [{ type: 'range', key }],
@@ -197,7 +207,8 @@ export class ResourceStore {
     try {
       for (;;) {
         const page = await this.backend.range({ key: start, rangeEnd: end, limit: limit > 0 ? Math.max(limit, PAGE) : PAGE, revision });
-        revision = page.revision;
+        // A range answers with the store's head revision, not the one it read at: keep the snapshot's.
+        if (revision === 0) revision = page.revision;
         for (const kv of page.kvs) {
           if (limit > 0 && items.length === limit) {
             nextKey = kv.key;
@@ -215,6 +226,7 @@ export class ResourceStore {
         if (options.continueToken !== undefined) throw expiredContinue();
         throw resourceVersionTooOld(revision, error.compactRevision);
       }
+      if (error instanceof StoreError && error.code === 'FutureRevision') throw tooLargeResourceVersion(revision, (await this.backend.status()).revision);
       throw error;
     }
     if (nextKey === undefined) return { items, revision };
@@ -256,10 +268,29 @@ export class ResourceStore {
     return { initial, events: this.cache.watch({ ...base, afterRevision: snapshot.revision }) };
   }
 
+  /** A transaction; a value over the store's limit is 413, as upstream maps etcd's "request is too large". */
+  private async write(request: TxnRequest): Promise<TxnResult> {
+    try {
+      return await this.backend.txn(request);
+    } catch (error) {
+      if (error instanceof StoreError && error.code === 'ValueTooLarge') {
+        throw new ApiError(413, 'RequestEntityTooLarge', `Request entity too large: ${error.message}`);
+      }
+      throw error;
+    }
+  }
+
   /** Every key of this resource (used by namespace deletion and tests). */
   get keyPrefix(): string {
     return this.prefix;
   }
+}
+
+function tooLargeResourceVersion(requested: number, current: number): ApiError {
+  return new ApiError(504, 'Timeout', `Too large resource version: ${requested}, current: ${current}`, {
+    causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+    retryAfterSeconds: 1,
+  });
 }
 
 function withRevision(object: KubeObject, revision: number): KubeObject {

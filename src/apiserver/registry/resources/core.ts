@@ -1,7 +1,9 @@
 // The core group (v1): namespaces, pods, nodes, services, endpoints, events, configmaps, secrets,
 // serviceaccounts. Pod, Service and Node behaviour lives in their own files.
 import { nameIsDNS1035Label, validateNamespaceName } from '../../../api/validation/name-rules.js';
-import type { ResourceDescriptor } from '../resource.js';
+import { forbidden } from '../../../api/api-errors.js';
+import type { FieldCause } from '../../../api/api-errors.js';
+import type { KubeObject, ResourceDescriptor } from '../resource.js';
 import { AGE_COLUMN, ageOf, column, field, list, NAME_COLUMN, nameOf, num, str } from './columns.js';
 import { defineResource } from './define.js';
 import { eventColumns, eventStrategy } from './events.js';
@@ -10,6 +12,32 @@ import { podColumns, podStrategy } from './pods.js';
 import { serviceColumns, serviceStrategy } from './services.js';
 
 const core = { group: '', version: 'v1' } as const;
+
+const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
+const MAX_CONFIG_SIZE = 1024 * 1024;
+
+/** Upstream's ValidateConfigMap: config keys, and at most 1 MiB of data and binaryData together. */
+function validateConfigMap(cm: KubeObject): FieldCause[] {
+  const causes: FieldCause[] = [];
+  let size = 0;
+  for (const name of ['data', 'binaryData'] as const) {
+    const map = cm[name];
+    if (map === null || typeof map !== 'object') continue;
+    for (const [key, value] of Object.entries(map as Record<string, unknown>)) {
+      if (key.length > 253 || !CONFIG_KEY.test(key) || key === '.' || key === '..') {
+        const field = `${name}[${key}]`;
+        causes.push({
+          reason: 'FieldValueInvalid',
+          field,
+          message: `${field}: Invalid value: "${key}": a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')`,
+        });
+      }
+      if (typeof value === 'string') size += name === 'binaryData' ? Buffer.from(value, 'base64').length : Buffer.byteLength(value);
+    }
+  }
+  if (size > MAX_CONFIG_SIZE) causes.push({ reason: 'FieldValueTooLong', field: '', message: `: Too long: must have at most ${MAX_CONFIG_SIZE} bytes` });
+  return causes;
+}
 
 export const namespaces: ResourceDescriptor = defineResource({
   ...core,
@@ -20,6 +48,7 @@ export const namespaces: ResourceDescriptor = defineResource({
   shortNames: ['ns'],
   hasStatus: true,
   otherSubresources: ['finalize'],
+  verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
   columns: [NAME_COLUMN, column('Status', 'The status of the namespace'), AGE_COLUMN],
   strategy: {
     defaults: (ns) => {
@@ -30,6 +59,16 @@ export const namespaces: ResourceDescriptor = defineResource({
       status.phase ??= 'Active';
       ns.status = status;
       ns.metadata = { ...ns.metadata, labels: { ...ns.metadata?.labels, 'kubernetes.io/metadata.name': ns.metadata?.name ?? '' } };
+    },
+    holdsDeletion: (ns) => list(field(ns, 'spec', 'finalizers')).length > 0,
+    onDeletionStarted: (ns) => {
+      ns.status = { ...(ns.status as object | undefined), phase: 'Terminating' };
+    },
+    checkDelete: (ns) => {
+      const name = ns.metadata?.name ?? '';
+      if (['default', 'kube-system', 'kube-public'].includes(name)) {
+        throw forbidden({ group: '', resource: 'namespaces', name }, 'this namespace may not be deleted');
+      }
     },
     cells: (ns) => [nameOf(ns), str(field(ns, 'status', 'phase')), ageOf(ns)],
     fields: (ns) => ({ 'status.phase': str(field(ns, 'status', 'phase')) }),
@@ -119,6 +158,7 @@ export const configmaps = defineResource({
   shortNames: ['cm'],
   columns: [NAME_COLUMN, column('Data', 'Number of data entries', 'integer'), AGE_COLUMN],
   strategy: {
+    validate: validateConfigMap,
     cells: (cm) => [
       nameOf(cm),
       Object.keys((cm.data as object | undefined) ?? {}).length + Object.keys((cm.binaryData as object | undefined) ?? {}).length,
@@ -137,8 +177,9 @@ export const secrets = defineResource({
     defaults: (secret) => {
       secret.type ??= 'Opaque';
       // stringData is write-only: it is merged into data (base64) and never stored.
-      const stringData = secret.stringData as Record<string, string> | undefined;
-      if (stringData !== undefined) {
+      const stringData = secret.stringData as Record<string, string> | null | undefined;
+      if (stringData === null) delete secret.stringData;
+      if (stringData !== null && stringData !== undefined) {
         const data = { ...(secret.data as Record<string, string> | undefined) };
         for (const [k, v] of Object.entries(stringData)) data[k] = Buffer.from(v).toString('base64');
         secret.data = data;
