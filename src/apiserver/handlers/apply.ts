@@ -84,5 +84,5 @@ export async function createApplied(context: RequestContext, config: JsonObject,
   validate(descriptor, object);
   await checkNamespaceOpen(context.registry, descriptor, object);
   await descriptor.strategy.prepareForCreate?.(object, context.registry);
-  return isDryRun(context.query) ? object : store.create(object);
+  return isDryRun(context.query, 'PatchOptions') ? object : store.create(object);
 }

@@ -109,6 +109,8 @@ export function prepareForUpdate(descriptor: ResourceDescriptor, next: KubeObjec
   if (subresource === 'status') {
     // Only status changes; the rest (metadata included) stays as stored.
     result = { ...current, status: next.status };
+    const managedFields = next.metadata?.managedFields;
+    if (managedFields !== undefined) result.metadata = { ...current.metadata, managedFields };
     return result;
   }
   result = { ...next, metadata: meta };

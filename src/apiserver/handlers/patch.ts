@@ -16,7 +16,7 @@ import { parsePatchBody } from '../patch/patch-body.js';
 import { isPatchError, unsupportedPatchType } from '../patch/patch-error.js';
 import { patchSchemaForKind } from '../patch/patch-strategies.js';
 import { applyStrategicMergePatch } from '../patch/strategic-merge-patch.js';
-import type { Handler } from './context.js';
+import { isDryRun, type Handler } from './context.js';
 import { parseApplyBody, serveApply } from './apply.js';
 import { asObjectOf } from './object-meta.js';
 import { writeUpdate } from './update.js';
@@ -74,6 +74,8 @@ export const patchHandler: Handler = async (context) => {
   const body = await readBody(context.request);
   const options = patchOptions(context.query, context.request.headers['user-agent'], type === APPLY_PATCH);
   const validation = fieldValidationOf(context.query);
+  // An unknown dryRun directive is refused before anything is done, as PatchOptions.
+  isDryRun(context.query, 'PatchOptions');
   if (type === APPLY_PATCH) {
     await serveApply(context, body, { ...options, validation });
     return;

@@ -5,7 +5,9 @@ import type { KubeObject, ResourceDescriptor } from '../registry/resource.js';
 import { decodeBody, mediaType, readBody } from '../http/body.js';
 import { writeJson } from '../http/responses.js';
 import type { Handler, RequestContext } from './context.js';
-import { applyPatch } from './patch.js';
+import { recordUpdate } from '../apply/field-manager.js';
+import { patchOptions, writeManager } from '../apply/options.js';
+import { APPLY_PATCH, applyPatch } from './patch.js';
 import { writeUpdate } from './update.js';
 
 interface Scale {
@@ -82,15 +84,17 @@ function replicasOf(descriptor: ResourceDescriptor, scale: unknown): number {
   return replicas;
 }
 
-async function updateReplicas(context: RequestContext, next: (scale: Scale) => unknown, expectedVersion?: string): Promise<void> {
+async function updateReplicas(context: RequestContext, manager: string, next: (scale: Scale) => unknown, expectedVersion?: string): Promise<void> {
   const { descriptor } = context.resource;
   const mainContext = { ...context, info: { ...context.info, subresource: undefined } };
   const updated = await writeUpdate(
     mainContext,
     (current) => {
+      const before = structuredClone(current);
       const replicas = replicasOf(descriptor, next(toScale(descriptor, current)));
       write(current, descriptor.scale?.specReplicasPath ?? '.spec.replicas', replicas);
-      return current;
+      // Server-side apply's bookkeeping: the scaler now owns spec.replicas.
+      return recordUpdate(descriptor, before, current, { manager, subresource: 'scale' });
     },
     expectedVersion,
   );
@@ -106,11 +110,12 @@ export const scaleUpdateHandler: Handler = async (context) => {
   const body = decodeBody(await readBody(context.request), mediaType(context.request)) as Partial<Scale> | null;
   if (body === null || typeof body !== 'object') throw badRequest('the body of the request must be a Scale object');
   const version = typeof body.metadata?.resourceVersion === 'string' ? body.metadata.resourceVersion : undefined;
-  await updateReplicas(context, () => body, version);
+  await updateReplicas(context, writeManager(context.query, context.request.headers['user-agent'], 'UpdateOptions'), () => body, version);
 };
 
 export const scalePatchHandler: Handler = async (context) => {
   const type = mediaType(context.request);
   const patch = await readBody(context.request);
-  await updateReplicas(context, (scale) => applyPatch(type, scale as unknown as KubeObject, patch, 'Scale'));
+  const { manager } = patchOptions(context.query, context.request.headers['user-agent'], type === APPLY_PATCH);
+  await updateReplicas(context, manager, (scale) => applyPatch(type, scale as unknown as KubeObject, patch, 'Scale'));
 };

@@ -6,6 +6,8 @@ import type { KubeObject } from '../registry/resource.js';
 import { NoChange } from '../storage/resource-store.js';
 import { decodeBody, mediaType, readBody } from '../http/body.js';
 import { writeJson } from '../http/responses.js';
+import { recordUpdate } from '../apply/field-manager.js';
+import { writeManager } from '../apply/options.js';
 import { checkFields, fieldValidationOf, warningHeaders } from '../openapi/index.js';
 import { isDryRun, type Handler, type RequestContext } from './context.js';
 import { asObjectOf, placeInNamespace, prepareForUpdate, sameObject, validate } from './object-meta.js';
@@ -59,6 +61,12 @@ export const updateHandler: Handler = async (context) => {
   }
   placeInNamespace(descriptor, body, context.info.namespace);
   const expected = body.metadata?.resourceVersion;
-  const updated = await writeUpdate(context, () => structuredClone(body), expected);
+  const manager = writeManager(context.query, context.request.headers['user-agent'], 'UpdateOptions');
+  const subresource = context.info.subresource;
+  const updated = await writeUpdate(
+    context,
+    (current) => recordUpdate(descriptor, current, structuredClone(body), { manager, ...(subresource === undefined ? {} : { subresource }) }),
+    expected,
+  );
   writeJson(context.response, 200, updated);
 };
