@@ -1,5 +1,7 @@
 // Running the real kubectl (a client nobody here wrote) against a test server.
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface KubectlResult {
   readonly code: number;
@@ -7,13 +9,31 @@ export interface KubectlResult {
   readonly stderr: string;
 }
 
+/**
+ * Every kubectl version on this machine: Google Cloud SDK's dispatcher ships kubectl.1.27 ... 1.33
+ * beside it; elsewhere just `kubectl`.
+ */
+export function kubectlVersions(): { version: string; binary: string }[] {
+  const dir = '/usr/lib/google-cloud-sdk/bin';
+  const found = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => /^kubectl\.1\.\d+$/.test(f))
+        .map((f) => ({ version: f.slice('kubectl.'.length), binary: join(dir, f) }))
+        .sort((a, b) => Number(a.version.split('.')[1]) - Number(b.version.split('.')[1]))
+    : [];
+  return found.length > 0 ? found : [{ version: 'default', binary: 'kubectl' }];
+}
+
 export class Kubectl {
-  constructor(private readonly kubeconfigPath: string) {}
+  constructor(
+    private readonly kubeconfigPath: string,
+    private readonly binary = 'kubectl',
+  ) {}
 
   /** Runs kubectl; resolves with its exit code and output (never rejects on a non-zero exit). */
   run(args: readonly string[], input?: string): Promise<KubectlResult> {
     return new Promise((resolve, reject) => {
-      const child = execFile('kubectl', ['--kubeconfig', this.kubeconfigPath, ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
+      const child = execFile(this.binary, ['--kubeconfig', this.kubeconfigPath, ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
         if (error !== null && typeof error.code !== 'number') {
           reject(new Error(`kubectl could not run (${error.message}); install it (Debian: apt-get install kubernetes-client)`));
           return;
@@ -33,6 +53,6 @@ export class Kubectl {
 
   /** A long-running kubectl (get -w); the caller kills it. */
   spawn(args: readonly string[]): ChildProcessWithoutNullStreams {
-    return spawn('kubectl', ['--kubeconfig', this.kubeconfigPath, ...args]);
+    return spawn(this.binary, ['--kubeconfig', this.kubeconfigPath, ...args]);
   }
 }
