@@ -1,7 +1,7 @@
 // bench/store: the same etcd3-client workload against `supernetes cache` and a real etcd 3.4, both
 // durable, started side by side on loopback. Prints a table with the ratios to etcd.
 //
-//   npm run build && npx tsx bench/store/run.ts [--quick]
+//   npm run build && npx tsx bench/store/run.ts [--quick] [--only=put1,put64,get,range,watch,rss]
 //
 // Each throughput and latency figure is measured in rounds that alternate between the two servers
 // (supernetes, etcd, etcd, supernetes, ...), so a burst of load from elsewhere on the machine hits
@@ -9,6 +9,7 @@
 // BENCH_SERVER_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the supernetes server.
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { Etcd3 } from 'etcd3';
 import { table, type Row } from './report.js';
@@ -16,6 +17,12 @@ import { memoryOf, startEtcd, startSupernetes, type RunningServer, type ServerNa
 import { closedLoop, connect, connectionsTo, fill, pad, percentile, watchLatency, type Clients, type Op, type Throughput } from './workloads.js';
 
 const quick = process.argv.includes('--quick');
+const ROW_NAMES = ['put1', 'put64', 'get', 'range', 'watch', 'rss'] as const;
+/** --only=put1,put64,get,range,watch,rss runs those rows alone (e.g. to A/B one change). */
+const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
+const unknownRows = only?.filter((name) => !(ROW_NAMES as readonly string[]).includes(name)) ?? [];
+if (unknownRows.length > 0) throw new Error(`--only: unknown row ${unknownRows.join(', ')}; rows are ${ROW_NAMES.join(', ')}`);
+const selected = (row: (typeof ROW_NAMES)[number]): boolean => only === undefined || only.includes(row);
 const CONFIG = quick
   ? { rounds: 1, ms: 1500, warmupMs: 300, maxOps: 200_000, watchSamples: 300, watchMs: 20_000, rssKeys: 20_000 }
   : { rounds: 3, ms: 2500, warmupMs: 500, maxOps: 1_000_000, watchSamples: 700, watchMs: 30_000, rssKeys: 100_000 };
@@ -34,6 +41,8 @@ const note = (text: string): void => {
   notes.push(text);
   log(`  ${text}`);
 };
+/** Cores other processes kept busy, one figure per measurement. */
+const backgroundLoad: number[] = [];
 
 interface Target {
   readonly server: RunningServer;
@@ -106,6 +115,7 @@ async function throughputRow(targets: Targets, label: string, unit: string, clie
   log(`${label} ...`);
   const results = await compare(targets, CONFIG.rounds, async ({ server, clients: pool }, round) => {
     const t = await closedLoop(pool.pool, clients, op, { ...CONFIG, serverPid: server.pid, otherPids: otherPids(targets, server.name) });
+    backgroundLoad.push(t.otherCores);
     const connections = clients > 1 ? `; ${connectionsTo(portOf(server.endpoint))} TCP connections` : '';
     note(`${label} — ${server.name} round ${round + 1}: ${describe(t)}${connections}`);
     return t.perSecond;
@@ -116,37 +126,44 @@ async function throughputRow(targets: Targets, label: string, unit: string, clie
 const putKey = (prefix: string, n: number): string => `${prefix}${pad(n % KEYSPACE, 5)}`;
 
 async function run(targets: Targets, rows: Row[]): Promise<void> {
-  rows.push(
-    await throughputRow(targets, 'puts/s, 1 client (sequential)', 'puts/s', 1, async (client, _i, seq) => {
-      await client.put(putKey('bench/put1/', seq)).value(VALUE);
-    }),
-  );
-  rows.push(
-    await throughputRow(targets, `puts/s, ${CONCURRENCY} clients`, 'puts/s', CONCURRENCY, async (client, _i, seq) => {
-      await client.put(putKey('bench/put64/', seq)).value(VALUE);
-    }),
-  );
+  const put1: Op = async (client, _i, seq) => {
+    await client.put(putKey('bench/put1/', seq)).value(VALUE);
+  };
+  const put64: Op = async (client, _i, seq) => {
+    await client.put(putKey('bench/put64/', seq)).value(VALUE);
+  };
+  const get: Op = async (client, _i, seq) => {
+    const value = await client.get(`bench/get/${pad((seq * 7919) % 1000, 6)}`).buffer();
+    if (value === null || value.length !== VALUE.length) throw new Error('get: wrong value');
+  };
+  const range: Op = async (client) => {
+    const response = await client.getAll().prefix('bench/list/').exec();
+    if (response.kvs.length !== 100) throw new Error(`range: ${response.kvs.length} keys, expected 100`);
+  };
 
-  // The 100-key prefix sorts before the 20,000 keys of the put rows, as /registry/configmaps/ sorts
-  // before other resources in a real cluster: a range must stop at its end, not scan the rest.
-  log('filling 1000 keys for the gets and 100 keys for the prefix range ...');
-  for (const { clients } of targets.values()) {
-    await fill(clients.pool, 'bench/get/', 1000, VALUE);
-    await fill(clients.pool, 'bench/list/', 100, VALUE);
+  if (selected('put1')) rows.push(await throughputRow(targets, 'puts/s, 1 client (sequential)', 'puts/s', 1, put1));
+  if (selected('put64')) rows.push(await throughputRow(targets, `puts/s, ${CONCURRENCY} clients`, 'puts/s', CONCURRENCY, put64));
+  if (selected('get') || selected('range')) {
+    // The 100-key prefix sorts before the 20,000 keys of the put rows, as /registry/configmaps/
+    // sorts before other resources in a real cluster: a range must stop at its end, not scan on.
+    log('filling 1000 keys for the gets and 100 keys for the prefix range ...');
+    for (const { clients } of targets.values()) {
+      await fill(clients.pool, 'bench/get/', 1000, VALUE);
+      await fill(clients.pool, 'bench/list/', 100, VALUE);
+      // A row run alone still finds the keys the put rows would have left after the prefix.
+      if (!selected('put1')) await fill(clients.pool, 'bench/put1/', KEYSPACE, VALUE);
+      if (!selected('put64')) await fill(clients.pool, 'bench/put64/', KEYSPACE, VALUE);
+    }
   }
-  rows.push(
-    await throughputRow(targets, `gets/s, single key, ${CONCURRENCY} clients`, 'gets/s', CONCURRENCY, async (client, _i, seq) => {
-      const value = await client.get(`bench/get/${pad((seq * 7919) % 1000, 6)}`).buffer();
-      if (value === null || value.length !== VALUE.length) throw new Error('get: wrong value');
-    }),
-  );
-  rows.push(
-    await throughputRow(targets, `ranges/s, prefix of 100 keys, ${CONCURRENCY} clients`, 'ranges/s', CONCURRENCY, async (client) => {
-      const response = await client.getAll().prefix('bench/list/').exec();
-      if (response.kvs.length !== 100) throw new Error(`range: ${response.kvs.length} keys, expected 100`);
-    }),
-  );
+  if (selected('get')) rows.push(await throughputRow(targets, `gets/s, single key, ${CONCURRENCY} clients`, 'gets/s', CONCURRENCY, get));
+  if (selected('range')) {
+    rows.push(await throughputRow(targets, `ranges/s, prefix of 100 keys, ${CONCURRENCY} clients`, 'ranges/s', CONCURRENCY, range));
+  }
+  if (selected('watch')) await watchRows(targets, rows);
+}
 
+/** Watch delivery latency p50 and p99, from the samples of every round pooled. */
+async function watchRows(targets: Targets, rows: Row[]): Promise<void> {
   log('watch delivery latency ...');
   const watch = await compare(targets, CONFIG.rounds, async ({ server, clients }, round) => {
     const [writer, watcher] = [clients.pool[0], clients.pool[CONCURRENCY]] as [Etcd3, Etcd3];
@@ -158,6 +175,7 @@ async function run(targets: Targets, rows: Row[]): Promise<void> {
       serverPid: server.pid,
       otherPids: otherPids(targets, server.name),
     });
+    backgroundLoad.push(result.otherCores);
     const sorted = [...result.latencies].sort((a, b) => a - b);
     note(
       `watch latency — ${server.name} round ${round + 1}: ${sorted.length} samples, p50 ${ms(percentile(sorted, 0.5))}, ` +
@@ -224,9 +242,11 @@ async function main(): Promise<void> {
   const started = performance.now();
   try {
     await run(targets, rows);
-    await stopAll(targets);
-    targets = await startBoth();
-    rows.push(await rssRow(targets));
+    if (selected('rss')) {
+      await stopAll(targets);
+      targets = await startBoth();
+      rows.push(await rssRow(targets));
+    }
   } finally {
     process.removeListener('SIGINT', stopOnSignal);
     process.removeListener('SIGTERM', stopOnSignal);
@@ -237,7 +257,14 @@ async function main(): Promise<void> {
   console.log(table(rows));
   console.log('');
   console.log(`ratio = supernetes / etcd; "better" is the direction in which a figure is better.`);
-  console.log(`${((performance.now() - started) / 1000).toFixed(0)} s; load average at the end ${loadAverage()}`);
+  const background = backgroundLoad.reduce((a, b) => a + b, 0) / Math.max(1, backgroundLoad.length);
+  console.log(
+    `${((performance.now() - started) / 1000).toFixed(0)} s; other processes kept ${background.toFixed(2)} of ${cpus().length} cores busy ` +
+      `on average during the measurements (max ${Math.max(0, ...backgroundLoad).toFixed(2)}); load average at the end ${loadAverage()}`,
+  );
+  if (background > 0.25) {
+    console.log('WARNING: the machine was not quiet: both servers and the clients competed with other processes for the cores, so these figures vary from run to run.');
+  }
   console.log('details:');
   for (const text of notes) console.log(`  ${text}`);
 }

@@ -23,7 +23,8 @@ export interface RunningServer {
 }
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
-const SUPERNETES = join(ROOT, 'dist/cmd/supernetes.js');
+// BENCH_SUPERNETES=/other/checkout/dist/cmd/supernetes.js measures another build (to A/B a patch).
+const SUPERNETES = process.env.BENCH_SUPERNETES ?? join(ROOT, 'dist/cmd/supernetes.js');
 const ETCD = process.env.ETCD_BIN ?? '/usr/bin/etcd';
 const START_TIMEOUT_MS = 20_000;
 

@@ -13,9 +13,10 @@ export interface Clients {
 }
 
 /**
- * `count` separate Etcd3 instances. grpc-js shares one TCP connection (subchannel) between every
- * channel with the same target and options, so without a local subchannel pool 64 instances would
- * still be one connection; with it, each instance (all its services) has a connection of its own.
+ * `count` separate Etcd3 instances with a TCP connection each. grpc-js shares one connection
+ * (subchannel) between all channels with the same target and options, process-wide, so 64 plain
+ * instances would multiplex over a single connection; with a local subchannel pool every channel
+ * (an instance has one per service it uses: KV, Watch, ...) dials its own.
  */
 export function connect(endpoint: string, count: number): Clients {
   const pool = Array.from(

@@ -64,12 +64,28 @@ export function tombstone(key: string, revision: number): KeyValue {
   return { key, value: EMPTY, createRevision: 0, modRevision: revision, version: 0, lease: '0' };
 }
 
-const RANGE_CONDITION = `key >= @low AND (@high IS NULL OR key < @high)`;
+// Two forms of every range condition: SQLite uses an index only for the bounds it can see, and
+// `(@high IS NULL OR key < @high)` hides the upper one, so a bounded range would scan every key
+// after its start (a list of /registry/configmaps/ would read all pods, services, ... after it).
+const rangeCondition = (open: boolean, column = 'key'): string =>
+  open ? `${column} >= @low` : `${column} >= @low AND ${column} < @high`;
 // The newest event of each key at or below @rev; tombstones filtered by the caller's SQL.
-const AT_REVISION = `
-  FROM log l WHERE l.key >= @low AND (@high IS NULL OR l.key < @high) AND l.revision <= @rev
+const atRevision = (open: boolean): string => `
+  FROM log l WHERE ${rangeCondition(open, 'l.key')} AND l.revision <= @rev
     AND l.revision = (SELECT max(m.revision) FROM log m WHERE m.key = l.key AND m.revision <= @rev)
     AND l.version > 0`;
+
+/** A statement in its bounded and its open-ended form; `pick` chooses by the bounds. */
+class ByBounds<S> {
+  constructor(
+    private readonly bounded: S,
+    private readonly open: S,
+  ) {}
+
+  pick(b: Bounds): S {
+    return b.high === null ? this.open : this.bounded;
+  }
+}
 
 export class KvTables {
   private readonly getKey;
@@ -86,14 +102,23 @@ export class KvTables {
 
   constructor(private readonly db: Database.Database) {
     this.getKey = db.prepare<[string], KvRow>(`SELECT * FROM kv WHERE key = ?`);
-    this.rangeHead = db.prepare<[Bounds & { limit: number }], KvRow>(
-      `SELECT * FROM kv WHERE ${RANGE_CONDITION} ORDER BY key LIMIT @limit`,
+    const both = <S>(make: (open: boolean) => S): ByBounds<S> => new ByBounds(make(false), make(true));
+    this.rangeHead = both((open) =>
+      db.prepare<[Bounds & { limit: number }], KvRow>(
+        `SELECT * FROM kv WHERE ${rangeCondition(open)} ORDER BY key LIMIT @limit`,
+      ),
     );
-    this.countHead = db.prepare<[Bounds], { n: number }>(`SELECT count(*) AS n FROM kv WHERE ${RANGE_CONDITION}`);
-    this.rangeAt = db.prepare<[Bounds & { rev: number; limit: number }], LogRow>(
-      `SELECT l.* ${AT_REVISION} ORDER BY l.key LIMIT @limit`,
+    this.countHead = both((open) =>
+      db.prepare<[Bounds], { n: number }>(`SELECT count(*) AS n FROM kv WHERE ${rangeCondition(open)}`),
     );
-    this.countAt = db.prepare<[Bounds & { rev: number }], { n: number }>(`SELECT count(*) AS n ${AT_REVISION}`);
+    this.rangeAt = both((open) =>
+      db.prepare<[Bounds & { rev: number; limit: number }], LogRow>(
+        `SELECT l.* ${atRevision(open)} ORDER BY l.key LIMIT @limit`,
+      ),
+    );
+    this.countAt = both((open) =>
+      db.prepare<[Bounds & { rev: number }], { n: number }>(`SELECT count(*) AS n ${atRevision(open)}`),
+    );
     this.upsert = db.prepare<[KvRow]>(
       `INSERT INTO kv (key, value, create_revision, mod_revision, version, lease)
        VALUES (@key, @value, @create_revision, @mod_revision, @version, @lease)
@@ -127,13 +152,13 @@ export class KvTables {
     }
     const b = isSingleKey(range) ? { low: range.key, high: range.key + '\0' } : bounds(range);
     const max = limit > 0 ? limit : -1;
-    if (revision === undefined) return this.rangeHead.all({ ...b, limit: max }).map(toKeyValue);
-    return this.rangeAt.all({ ...b, rev: revision, limit: max }).map(logRowToKeyValue);
+    if (revision === undefined) return this.rangeHead.pick(b).all({ ...b, limit: max }).map(toKeyValue);
+    return this.rangeAt.pick(b).all({ ...b, rev: revision, limit: max }).map(logRowToKeyValue);
   }
 
   count(range: KeyRange, revision?: number): number {
     const b = isSingleKey(range) ? { low: range.key, high: range.key + '\0' } : bounds(range);
-    const row = revision === undefined ? this.countHead.get(b) : this.countAt.get({ ...b, rev: revision });
+    const row = revision === undefined ? this.countHead.pick(b).get(b) : this.countAt.pick(b).get({ ...b, rev: revision });
     return row?.n ?? 0;
   }
 
