@@ -30,10 +30,17 @@ export class ClientCertificateAuthenticator implements Authenticator {
     this.now = options.now ?? (() => new Date());
   }
 
+  /** The peer certificate cannot change on a connection: parse it once per socket, not per request. */
+  private readonly peers = new WeakMap<TLSSocket, Partial<PeerCertificate>>();
+
   authenticate(request: IncomingMessage): UserInfo | undefined {
     const socket = request.socket;
     if (!(socket instanceof TLSSocket)) return undefined;
-    const peer: Partial<PeerCertificate> = socket.getPeerCertificate();
+    let peer = this.peers.get(socket);
+    if (peer === undefined) {
+      peer = socket.getPeerCertificate();
+      this.peers.set(socket, peer);
+    }
     // No certificate presented: an empty object.
     if (peer.raw === undefined) return undefined;
     if (!socket.authorized) {

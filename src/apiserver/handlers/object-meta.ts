@@ -53,11 +53,14 @@ export async function checkNamespaceOpen(registry: Registry, descriptor: Resourc
   const namespace = object.metadata?.namespace ?? '';
   const namespaces = registry.lookup('', 'v1', 'namespaces');
   if (namespaces === undefined) return;
-  let ns: KubeObject;
-  try {
-    ns = await namespaces.store.getCached(undefined, namespace);
-  } catch {
-    throw notFound({ group: '', resource: 'namespaces', name: namespace });
+  // The cache answers at once when it has the namespace; only a miss waits for it to catch up.
+  let ns = namespaces.store.cache.get(namespaces.store.key(undefined, namespace));
+  if (ns === undefined) {
+    try {
+      ns = await namespaces.store.getCached(undefined, namespace);
+    } catch {
+      throw notFound({ group: '', resource: 'namespaces', name: namespace });
+    }
   }
   const status = ns.status as { phase?: string } | undefined;
   if (status?.phase === 'Terminating' || ns.metadata?.deletionTimestamp !== undefined) {

@@ -179,7 +179,10 @@ export class ApiServer {
       const abort = new AbortController();
       const onStop = (): void => abort.abort();
       this.stopping.signal.addEventListener('abort', onStop, { once: true });
-      response.once('close', onStop);
+      // Only a client that leaves early aborts (building the abort reason is not free).
+      response.once('close', () => {
+        if (!response.writableFinished) abort.abort();
+      });
       const context: RequestContext = { request, response, info, resource, registry, query: url.searchParams, user, signal: abort.signal };
       try {
         if (info.verb === 'watch') this.metrics.watches.inc({ group: info.group, resource: info.resource });

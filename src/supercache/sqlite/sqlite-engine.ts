@@ -292,7 +292,17 @@ export class SqliteEngine implements Backend {
     this.timers.push(timer);
   }
 
+  private sizeCache = { at: 0, bytes: 0 };
+
+  /** The database's size on disk, read at most once a second: status() is called on hot paths. */
   private fileSize(): number {
+    const now = this.now();
+    if (now - this.sizeCache.at < 1000) return this.sizeCache.bytes;
+    this.sizeCache = { at: now, bytes: this.statFiles() };
+    return this.sizeCache.bytes;
+  }
+
+  private statFiles(): number {
     const file = join(this.options.dataDir, 'supercache.db');
     let size = 0;
     for (const suffix of ['', '-wal']) {
