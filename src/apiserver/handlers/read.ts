@@ -1,7 +1,7 @@
 // get and list: objects from the watch cache (or the store, for consistent pages), as JSON or Table.
 import { badRequest } from '../../api/api-errors.js';
 import { apiVersionOf } from '../registry/resource.js';
-import { writeJson } from '../http/responses.js';
+import { writeJson, writeJsonList } from '../http/responses.js';
 import { includeObjectOf, TABLE_CONTENT_TYPE, toTable, wantsTable } from '../tables/table.js';
 import type { Handler } from './context.js';
 import { objectMatcher } from './selectors.js';
@@ -55,10 +55,10 @@ export const listHandler: Handler = async (context) => {
     writeJson(context.response, 200, toTable(descriptor, result.items, includeObjectOf(context.query), metadata), TABLE_CONTENT_TYPE);
     return;
   }
-  writeJson(context.response, 200, {
-    kind: descriptor.listKind,
-    apiVersion: apiVersionOf(descriptor),
-    metadata,
-    items: result.items,
-  });
+  // Items stream out one by one, each serialized once while the watch cache holds it.
+  await writeJsonList(
+    context.response,
+    { kind: descriptor.listKind, apiVersion: apiVersionOf(descriptor), metadata },
+    result.items.map((item) => store.cache.jsonOf(item)),
+  );
 };

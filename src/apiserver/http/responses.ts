@@ -26,3 +26,26 @@ export function writeText(response: ServerResponse, code: number, text: string):
   response.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
   response.end(text);
 }
+
+/**
+ * A JSON list written piece by piece: `{...head, items: [item, item, ...]}` where each item is
+ * already JSON. A big list never becomes one string, and the socket's back-pressure is respected.
+ */
+export async function writeJsonList(
+  response: ServerResponse,
+  head: Record<string, unknown>,
+  items: readonly string[],
+  contentType = 'application/json',
+): Promise<void> {
+  response.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private' });
+  const opening = JSON.stringify({ ...head, items: [] });
+  let chunk = opening.slice(0, -2); // up to and including "items":[
+  for (let i = 0; i < items.length; i++) {
+    chunk += (i === 0 ? '' : ',') + (items[i] as string);
+    if (chunk.length >= 64 * 1024) {
+      if (!response.write(chunk)) await new Promise((resolve) => response.once('drain', resolve));
+      chunk = '';
+    }
+  }
+  response.end(`${chunk}]}`);
+}

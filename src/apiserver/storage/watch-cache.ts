@@ -170,6 +170,18 @@ export class WatchCache {
     return { items: items.map((i) => i.object), revision: this.current };
   }
 
+  private readonly objectJson = new WeakMap<KubeObject, string>();
+
+  /** An object's JSON, computed once while the cache holds it (objects here are never mutated). */
+  jsonOf(object: KubeObject): string {
+    let text = this.objectJson.get(object);
+    if (text === undefined) {
+      text = JSON.stringify(object);
+      this.objectJson.set(object, text);
+    }
+    return text;
+  }
+
   /** `encode(event)`, computed once per event and shared by every watcher that sends it as is. */
   encodeOnce(event: CacheEvent, encode: (event: CacheEvent) => string): string {
     let text = this.encoded.get(event);
