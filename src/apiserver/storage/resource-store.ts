@@ -85,19 +85,11 @@ export class ResourceStore {
   private async catchUp(revision?: number): Promise<void> {
     const wanted = revision ?? (await this.backend.status()).revision;
     if (this.cache.revision >= wanted) return;
-    const caughtUp = this.cache.waitFor(wanted);
+    // As upstream's cacher: wait at most 3 s for a revision, then 504 "Too large resource version".
+    const caughtUp = this.cache.waitFor(wanted, 3000);
     // The last writes may have been to other resources: ask the store to tell our watch its revision.
     this.backend.requestProgress();
-    // As upstream's cacher: wait at most 3 s for a revision, then 504 "Too large resource version".
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(tooLargeResourceVersion(wanted, this.cache.revision)), 3000);
-    });
-    try {
-      await Promise.race([caughtUp, deadline]);
-    } finally {
-      clearTimeout(timer);
-    }
+    if (!(await caughtUp)) throw tooLargeResourceVersion(wanted, this.cache.revision);
   }
 
   /** A read that may be served from the cache once it has caught up with the store. */

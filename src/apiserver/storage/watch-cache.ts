@@ -152,10 +152,24 @@ export class WatchCache {
     }
   }
 
-  /** Resolves once the cache has seen `revision` (a write made through the store has reached it). */
-  waitFor(revision: number): Promise<void> {
-    if (revision <= this.current) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ revision, resolve }));
+  /**
+   * Resolves with true once the cache has seen `revision` (a write made through the store has
+   * reached it), or with false after `timeoutMs`.
+   */
+  waitFor(revision: number, timeoutMs?: number): Promise<boolean> {
+    if (revision <= this.current) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter = { revision, resolve: () => resolve(true) };
+      this.waiters.push(waiter);
+      if (timeoutMs === undefined) return;
+      // Given up: forget the waiter so a revision that never comes leaks nothing.
+      setTimeout(() => {
+        const at = this.waiters.indexOf(waiter);
+        if (at === -1) return;
+        this.waiters.splice(at, 1);
+        resolve(false);
+      }, timeoutMs).unref();
+    });
   }
 
   /** Every cached object under `keyPrefix` that `matches`, in key order, and the cache's revision. */
