@@ -28,17 +28,18 @@ export function writeText(response: ServerResponse, code: number, text: string):
 }
 
 /**
- * A JSON list written piece by piece: `{...head, items: [item, item, ...]}` where each item is
- * already JSON. A big list never becomes one string, and the socket's back-pressure is respected.
+ * A JSON list written piece by piece: `{...head, items: [item, item, ...]}` (or another `field`,
+ * e.g. a Table's rows) where each item is already JSON. A big list never becomes one string, and the socket's back-pressure is respected.
  */
 export async function writeJsonList(
   response: ServerResponse,
   head: Record<string, unknown>,
   items: readonly string[],
   contentType = 'application/json',
+  field = 'items',
 ): Promise<void> {
   response.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private' });
-  const opening = JSON.stringify({ ...head, items: [] });
+  const opening = JSON.stringify({ ...head, [field]: [] });
   let chunk = opening.slice(0, -2); // up to and including "items":[
   for (let i = 0; i < items.length; i++) {
     chunk += (i === 0 ? '' : ',') + (items[i] as string);

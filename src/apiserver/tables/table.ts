@@ -69,17 +69,25 @@ export function toTable(
   listMeta: TableListMeta = {},
   withColumns = true,
 ): object {
-  const now = Date.now();
+  return { ...tableHead(resource, listMeta, withColumns), rows: tableRows(resource, objects, include) };
+}
+
+/** The Table without its rows (a list streams the rows after it). */
+export function tableHead(resource: ResourceDescriptor, listMeta: TableListMeta, withColumns = true): Record<string, unknown> {
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
     metadata: listMeta,
     ...(withColumns ? { columnDefinitions: columnsOf(resource) } : { columnDefinitions: null }),
-    rows: objects.map((object) => {
-      const row: Record<string, unknown> = { cells: cellsOf(resource, object, now) };
-      const included = rowObject(object, include);
-      if (included !== undefined) row.object = included;
-      return row;
-    }),
   };
+}
+
+export function tableRows(resource: ResourceDescriptor, objects: readonly KubeObject[], include: IncludeObject): Record<string, unknown>[] {
+  const now = Date.now();
+  return objects.map((object) => {
+    const row: Record<string, unknown> = { cells: cellsOf(resource, object, now) };
+    const included = rowObject(object, include);
+    if (included !== undefined) row.object = included;
+    return row;
+  });
 }
