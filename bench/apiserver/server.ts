@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import { cpuSecondsOf, machineBusySeconds, memoryOf, type Memory } from '../common/proc.js';
+
+export { cpuSecondsOf, memoryOf, type Memory };
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 const START_TIMEOUT_MS = 30_000;
@@ -114,43 +117,6 @@ function stopper(child: ChildProcess, dataDir: string): () => Promise<void> {
     });
     return stopped;
   };
-}
-
-export interface Memory {
-  /** VmRSS: resident now. */
-  readonly rss: number;
-  /** VmHWM: the peak resident size. */
-  readonly peak: number;
-  /** RssAnon: heap, stacks, malloc arenas. */
-  readonly anon: number;
-  /** RssFile: mapped files (node itself, libraries, SQLite's mmapped pages). */
-  readonly file: number;
-}
-
-/** Memory of a process in bytes, from /proc/PID/status. */
-export function memoryOf(pid: number): Memory {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const field = (name: string): number => {
-    const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status);
-    return match?.[1] === undefined ? 0 : Number(match[1]) * 1024;
-  };
-  return { rss: field('VmRSS'), peak: field('VmHWM'), anon: field('RssAnon'), file: field('RssFile') };
-}
-
-const TICK = 100; // USER_HZ
-
-/** CPU seconds (user + system) a process has used so far. */
-export function cpuSecondsOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICK;
-}
-
-/** Busy CPU seconds of the whole machine so far (all cores; not idle, not iowait). */
-function machineBusySeconds(): number {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
-  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
-  return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / TICK;
 }
 
 export interface CpuUse {

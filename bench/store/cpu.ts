@@ -1,24 +1,9 @@
 // CPU accounting from /proc: what the server under test, this benchmark process (the clients) and
 // everything else on the machine used during a measurement. The last matters on a shared machine:
 // a figure taken while other processes held the cores says so in the details.
-import { readFileSync } from 'node:fs';
+import { cpuSecondsOf, machineBusySeconds } from '../common/proc.js';
 
-const TICK = 100; // USER_HZ: clock ticks per second on Linux
-
-/** CPU time (user + system) a process has used so far, in seconds. */
-export function cpuSecondsOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name (which may hold spaces) start after the last ')'.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICK;
-}
-
-/** Busy CPU time of the whole machine so far (every core; not idle, not iowait), in seconds. */
-function machineBusySeconds(): number {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
-  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
-  return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / TICK;
-}
+export { cpuSecondsOf };
 
 export interface CpuUse {
   /** Seconds of CPU the server under test used. */

@@ -2,9 +2,10 @@
 // directory, and stops them again: `supernetes cache` (the built dist/, SQLite, durable) and Debian's
 // etcd 3.4 with its defaults (also durable: the WAL is fsynced before a write is acknowledged).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
+import { memoryOf, type Memory } from '../common/proc.js';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Etcd3 } from 'etcd3';
@@ -185,25 +186,4 @@ function pidOf(child: ChildProcess): number {
   return child.pid;
 }
 
-export interface Memory {
-  /** VmRSS: resident now. */
-  readonly rss: number;
-  /** VmHWM: the peak resident size. */
-  readonly peak: number;
-  /** RssAnon: heap and stacks. */
-  readonly anon: number;
-  /** RssFile: resident pages of mapped files (the executable, libraries, mmapped databases). */
-  readonly file: number;
-  /** RssShmem: shared memory (SQLite's WAL index is a mmapped -shm file and counts here or in file). */
-  readonly shmem: number;
-}
-
-/** Memory of a process in bytes, from /proc/PID/status. */
-export function memoryOf(pid: number): Memory {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const field = (name: string): number => {
-    const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status);
-    return match?.[1] === undefined ? 0 : Number(match[1]) * 1024;
-  };
-  return { rss: field('VmRSS'), peak: field('VmHWM'), anon: field('RssAnon'), file: field('RssFile'), shmem: field('RssShmem') };
-}
+export { memoryOf, type Memory };
