@@ -175,6 +175,7 @@ describe('OpenAPI documents with kubectl', () => {
     );
   });
 
+  // Version-specific: runs where a kubectl 1.27 exists beside kubectl (Google Cloud SDK ships one).
   it.skipIf(KUBECTL_127 === undefined)('serves kubectl 1.27, which reads the v2 document as protobuf', async () => {
     const path = await manifest('old.yaml', MANIFEST('nginx:1.25', '').replaceAll('settings', 'old-settings').replaceAll('web', 'old-web'));
     const out = expectOk(await kubectl(['apply', '-f', path], KUBECTL_127));

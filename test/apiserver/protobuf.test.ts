@@ -255,9 +255,15 @@ describe('goDuration', () => {
 
 // The real wire format: what kubectl 1.33 sends, decoded, equals kubectl's own JSON rendering of
 // the same object (--dry-run=client -o json prints it with Go's encoding/json).
+// Only kubectl 1.33+ sends protobuf bodies, so this needs that version (Google Cloud SDK's
+// kubectl.1.33, or a kubectl on the PATH); with none at all it fails rather than skipping.
 const KUBECTL = ['/usr/lib/google-cloud-sdk/bin/kubectl.1.33', '/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((path) => existsSync(path));
 
-describe.skipIf(KUBECTL === undefined)('bodies sent by kubectl', () => {
+describe('bodies sent by kubectl', () => {
+  it('has a kubectl to run', () => {
+    expect(KUBECTL, 'kubectl is missing: run scripts/install-test-deps.sh').toBeDefined();
+  });
+
   const captured: { contentType: string; body: Buffer }[] = [];
   let server: Server;
   let dir: string;
