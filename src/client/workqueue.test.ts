@@ -9,6 +9,13 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
+const pushTo =
+  (list: string[]) =>
+  (key: string): Promise<void> => {
+    list.push(key);
+    return Promise.resolve();
+  };
+
 describe('WorkQueue', () => {
   it('merges duplicate adds of a waiting key into one run', async () => {
     const queue = new WorkQueue({ logger: silentLogger });
@@ -19,7 +26,7 @@ describe('WorkQueue', () => {
     expect(queue.length()).toBe(2);
     const runs: string[] = [];
     const abort = new AbortController();
-    const running = queue.run({ workers: 3, signal: abort.signal, reconcile: async (key) => void runs.push(key) });
+    const running = queue.run({ workers: 3, signal: abort.signal, reconcile: pushTo(runs) });
     await waitFor(() => runs.length === 2, { what: 'two runs' });
     abort.abort();
     await running;
@@ -105,6 +112,7 @@ describe('WorkQueue', () => {
       workers: 1,
       signal: abort.signal,
       reconcile: async (key) => {
+        await Promise.resolve();
         times.push(Date.now());
         requeuesSeen.push(queue.numRequeues(key));
         if (times.length < 4) throw new Error('not yet');
@@ -136,7 +144,10 @@ describe('WorkQueue', () => {
     const abort = new AbortController();
     const seen = new Map<string, number>();
     const start = Date.now();
-    const running = queue.run({ workers: 4, signal: abort.signal, reconcile: async (key) => void seen.set(key, Date.now() - start) });
+    const running = queue.run({ workers: 4, signal: abort.signal, reconcile: (key) => {
+        seen.set(key, Date.now() - start);
+        return Promise.resolve();
+      } });
     for (const key of ['a', 'b', 'c', 'd']) queue.addRateLimited(key);
     await waitFor(() => seen.size === 4, { what: 'all four keys' });
     abort.abort();
@@ -155,6 +166,7 @@ describe('WorkQueue', () => {
       workers: 2,
       signal: abort.signal,
       reconcile: async (key) => {
+        await Promise.resolve();
         runs.push([key, Date.now() - start]);
         return key === 'periodic' && runs.filter(([k]) => k === key).length < 3 ? { requeueAfterMs: 30 } : undefined;
       },
@@ -203,7 +215,7 @@ describe('WorkQueue', () => {
     expect(runs).toEqual(['first']);
     // The key left behind runs when the queue runs again.
     const again = new AbortController();
-    const second = queue.run({ workers: 1, signal: again.signal, reconcile: async (key) => void runs.push(key) });
+    const second = queue.run({ workers: 1, signal: again.signal, reconcile: pushTo(runs) });
     await waitFor(() => runs.length === 2, { what: 'the second key after a restart' });
     again.abort();
     await second;
@@ -217,11 +229,11 @@ describe('WorkQueue', () => {
     const running = queue.run({
       workers: 1,
       signal: abort.signal,
-      reconcile: (() => {
+      reconcile: () => {
         calls++;
         if (calls === 1) throw new Error('sync throw');
         return Promise.resolve();
-      }) as (key: string) => Promise<void>,
+      },
     });
     queue.add('x');
     await waitFor(() => calls === 2, { what: 'the retry' });
