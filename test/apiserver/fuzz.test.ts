@@ -604,9 +604,10 @@ async function discover(): Promise<ResourceInfo[]> {
   for (const g of groups.groups) groupVersions.push([g.name, g.preferredVersion.version]);
   for (const [group, version] of groupVersions) {
     const list = (await cp.request({ path: group === '' ? '/api/v1' : `/apis/${group}/${version}` })).json as {
-      resources: { name: string; kind: string; namespaced: boolean }[];
+      resources: { name: string; kind: string; namespaced: boolean; verbs: string[] }[];
     };
-    for (const r of list.resources.filter((x) => !x.name.includes('/'))) {
+    // Only listable resources: the legacy core/v1 bindings collection is create-only, as upstream's.
+    for (const r of list.resources.filter((x) => !x.name.includes('/') && x.verbs.includes('list'))) {
       const subresources = list.resources.filter((x) => x.name.startsWith(`${r.name}/`)).map((x) => x.name.slice(r.name.length + 1));
       found.push({ group, version, plural: r.name, kind: r.kind, namespaced: r.namespaced, subresources });
     }

@@ -12,7 +12,11 @@ function subresourcesOf(d: ResourceDescriptor): { name: string; kind: string; gr
   const subs: { name: string; kind: string; group?: string; version?: string; verbs: string[] }[] = [];
   if (d.hasStatus) subs.push({ name: 'status', kind: d.kind, verbs: ['get', 'patch', 'update'] });
   if (d.scale !== undefined) subs.push({ name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] });
-  for (const name of d.otherSubresources ?? []) subs.push({ name, kind: SUBRESOURCE_KINDS[name] ?? d.kind, verbs: SUBRESOURCE_VERBS[name] ?? ['get'] });
+  for (const name of d.otherSubresources ?? []) {
+    // An Eviction is a policy/v1 object though pods/eviction is in the core group.
+    const groupVersion = name === 'eviction' ? { group: 'policy', version: 'v1' } : {};
+    subs.push({ name, kind: SUBRESOURCE_KINDS[name] ?? d.kind, ...groupVersion, verbs: SUBRESOURCE_VERBS[name] ?? ['get'] });
+  }
   return subs;
 }
 
@@ -39,8 +43,11 @@ export function apiGroup(group: string, versions: readonly string[]): object {
   return { kind: 'APIGroup', apiVersion: 'v1', name: group, versions: list, preferredVersion: list[0] };
 }
 
+/** The legacy `bindings` collection of core v1: create only, served as pods/binding. */
+const LEGACY_BINDINGS = { name: 'bindings', singularName: 'binding', namespaced: true, kind: 'Binding', verbs: ['create'] };
+
 export function apiResourceList(registry: Registry, group: string, version: string): object {
-  const resources: object[] = [];
+  const resources: object[] = group === '' && version === 'v1' ? [LEGACY_BINDINGS] : [];
   for (const { descriptor: d } of registry.inGroupVersion(group, version)) {
     resources.push({
       name: d.plural,
@@ -91,22 +98,32 @@ export function aggregatedDiscovery(registry: Registry, version: AggregatedVersi
       metadata: { name: g.group, creationTimestamp: null },
       versions: g.versions.map((v) => ({
         version: v,
-        resources: registry.inGroupVersion(g.group, v).map(({ descriptor: d }) => ({
-          resource: d.plural,
-          responseKind: { group: d.group, version: d.version, kind: d.kind },
-          scope: d.namespaced ? 'Namespaced' : 'Cluster',
-          singularResource: d.singular,
-          verbs: verbsOf(d),
-          ...(d.shortNames.length > 0 ? { shortNames: d.shortNames } : {}),
-          ...(d.categories.length > 0 ? { categories: d.categories } : {}),
-          subresources: subresourcesOf(d).map((sub) => ({
-            subresource: sub.name,
-            responseKind: { group: sub.group ?? d.group, version: sub.version ?? d.version, kind: sub.kind },
-            verbs: sub.verbs,
-          })),
-        })),
+        resources: aggregatedResources(registry, g.group, v),
         freshness: 'Current',
       })),
     }));
   return { kind: 'APIGroupDiscoveryList', apiVersion: `apidiscovery.k8s.io/${version}`, metadata: {}, items };
+}
+
+function aggregatedResources(registry: Registry, group: string, version: string): object[] {
+  const legacy = group === '' && version === 'v1'
+    ? [{ resource: 'bindings', responseKind: { group: '', version: 'v1', kind: 'Binding' }, scope: 'Namespaced', singularResource: 'binding', verbs: ['create'] }]
+    : [];
+  return [
+    ...legacy,
+    ...registry.inGroupVersion(group, version).map(({ descriptor: d }) => ({
+      resource: d.plural,
+      responseKind: { group: d.group, version: d.version, kind: d.kind },
+      scope: d.namespaced ? 'Namespaced' : 'Cluster',
+      singularResource: d.singular,
+      verbs: verbsOf(d),
+      ...(d.shortNames.length > 0 ? { shortNames: d.shortNames } : {}),
+      ...(d.categories.length > 0 ? { categories: d.categories } : {}),
+      subresources: subresourcesOf(d).map((sub) => ({
+        subresource: sub.name,
+        responseKind: { group: sub.group ?? d.group, version: sub.version ?? d.version, kind: sub.kind },
+        verbs: sub.verbs,
+      })),
+    })),
+  ];
 }

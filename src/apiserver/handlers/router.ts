@@ -1,9 +1,11 @@
 // Which handler serves a resource request, by verb and subresource.
 import { methodNotAllowed, notFound } from '../../api/api-errors.js';
-import type { RequestContext } from './context.js';
+import type { Handler, RequestContext } from './context.js';
 import { createHandler } from './create.js';
 import { deleteCollectionHandler, deleteHandler } from './delete.js';
 import { patchHandler } from './patch.js';
+import { bindingHandler } from './pod-binding.js';
+import { evictionHandler } from './pod-eviction.js';
 import { getHandler, listHandler } from './read.js';
 import { scaleGetHandler, scalePatchHandler, scaleUpdateHandler } from './scale.js';
 import { updateHandler } from './update.js';
@@ -53,5 +55,20 @@ export async function routeResource(context: RequestContext, watchSettings: Watc
     if (verb === 'patch') return scalePatchHandler(context);
     throw methodNotAllowed();
   }
+  if (descriptor.group === '' && descriptor.plural === 'pods') {
+    const podHandler = podSubresourceHandler(subresource, verb);
+    if (podHandler !== undefined) return podHandler(context);
+  }
   throw notFound({ group: descriptor.group, resource: `${descriptor.plural}/${subresource}`, name: context.info.name ?? '' });
+}
+
+/** The pod subresources beyond status; undefined for one pods do not have. */
+function podSubresourceHandler(subresource: string, verb: string): Handler | undefined {
+  switch (subresource) {
+    case 'binding':
+    case 'eviction':
+      if (verb !== 'create') throw methodNotAllowed();
+      return subresource === 'binding' ? bindingHandler : evictionHandler;
+  }
+  return undefined;
 }

@@ -24,7 +24,7 @@ import { routeResource } from '../handlers/router.js';
 import { DEFAULT_WATCH_SETTINGS, type WatchSettings } from '../handlers/watch.js';
 import type { Registry } from '../registry/registry.js';
 import { ApiMetrics } from './metrics.js';
-import { parseRequestInfo, type RequestInfo } from './request-info.js';
+import { parseRequestInfo, type RequestInfo, type ResourceRequestInfo } from './request-info.js';
 import { writeError, writeJson, writeText } from './responses.js';
 
 export interface TlsMaterial {
@@ -174,6 +174,7 @@ export class ApiServer {
     }
     if (user === undefined) throw new ApiError(401, 'Unauthorized', 'Unauthorized');
     if (info.kind === 'resource') {
+      info = legacyBinding(info);
       const resource = registry.lookup(info.group, info.version, info.resource);
       if (resource === undefined) throw notFoundPath();
       const abort = new AbortController();
@@ -223,6 +224,13 @@ export class ApiServer {
     }
     throw notFoundPath();
   }
+}
+
+/** The legacy POST /api/v1/namespaces/NS/bindings is pods/binding with the pod named in the body. */
+function legacyBinding(info: ResourceRequestInfo): ResourceRequestInfo {
+  if (info.group !== '' || info.version !== 'v1' || info.resource !== 'bindings') return info;
+  if (info.verb !== 'create' || info.name !== undefined || info.namespace === undefined) throw methodNotAllowed();
+  return { ...info, resource: 'pods', subresource: 'binding' };
 }
 
 function notFoundPath(): ApiError {
