@@ -164,8 +164,13 @@ export interface ExecSession {
   stdout?: Readable;
   stderr?: Readable;
   resize(size: { width: number; height: number }): Promise<void>;
-  /** Resolves with the command's exit code once it ends. */
+  /** Resolves with the command's exit code once it ends (rejects if closed before that). */
   exitCode: Promise<number>;
+  /**
+   * Drops the session (the client went away, a timeout passed). Docker cannot kill an exec'd
+   * process, so it may keep running, as with the kubelet; only our side stops.
+   */
+  close?(): void;
 }
 
 export interface ExecResult {
