@@ -218,7 +218,7 @@ export class DockerRuntime implements Runtime {
   }
 
   events(nodeName: string, signal: AbortSignal): AsyncIterable<RuntimeEvent> {
-    return dockerEvents(this.docker, nodeName, signal);
+    return dockerEvents(this.docker, nodeName, signal, Date.now() / 1000);
   }
 
   private ensureSandboxImage(): Promise<void> {

@@ -17,8 +17,8 @@ const RECONNECT_DELAY_MS = 1000;
 
 function toRuntimeEvent(item: unknown): { event?: RuntimeEvent; time?: number } {
   if (typeof item !== 'object' || item === null) return {};
-  const raw = item as { Type?: unknown; Action?: unknown; Actor?: { ID?: unknown; Attributes?: Record<string, unknown> }; time?: unknown };
-  const time = typeof raw.time === 'number' ? raw.time : undefined;
+  const raw = item as { Type?: unknown; Action?: unknown; Actor?: { ID?: unknown; Attributes?: Record<string, unknown> }; timeNano?: unknown };
+  const time = typeof raw.timeNano === 'number' ? raw.timeNano / 1e9 : undefined;
   const type = typeof raw.Action === 'string' ? ACTIONS[raw.Action] : undefined;
   const podUid = raw.Actor?.Attributes?.[LABEL.podUid];
   const containerId = raw.Actor?.ID;
@@ -40,17 +40,18 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-export async function* dockerEvents(docker: Dockerode, nodeName: string, signal: AbortSignal): AsyncGenerator<RuntimeEvent> {
-  let since: number | undefined;
+/**
+ * `since` (Unix seconds, fractional) should be when the caller subscribed: the daemon replays
+ * what happened between then and the moment the connection is up, so nothing falls in between.
+ */
+export async function* dockerEvents(docker: Dockerode, nodeName: string, signal: AbortSignal, since: number): AsyncGenerator<RuntimeEvent> {
   while (!signal.aborted) {
-    const connectedAt = Math.floor(Date.now() / 1000);
     try {
       const stream = await docker.getEvents({
-        ...(since === undefined ? {} : { since }),
+        since,
         filters: { type: ['container'], label: [`${LABEL.node}=${nodeName}`], event: Object.keys(ACTIONS) },
         abortSignal: signal,
       });
-      since = connectedAt;
       for await (const item of jsonLines(stream)) {
         const { event, time } = toRuntimeEvent(item);
         if (time !== undefined) since = time;
@@ -60,7 +61,8 @@ export async function* dockerEvents(docker: Dockerode, nodeName: string, signal:
       // Aborted, or the daemon went away: reconnect below unless aborted.
     }
     if (signal.aborted) return;
-    since ??= connectedAt;
+    // Everything up to the drop arrived; a second of overlap covers clock granularity.
+    since = Math.max(since, Date.now() / 1000 - 1);
     await sleep(RECONNECT_DELAY_MS, signal);
   }
 }
