@@ -72,6 +72,7 @@ export interface DeleteOptions {
   preconditions?: { uid?: string; resourceVersion?: string };
 }
 
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
 const WATCH_TYPES = new Set(['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR']);
 
 function queryOf(options: object): Record<string, string> {
@@ -220,7 +221,19 @@ export class RestClient {
     }
   }
 
-  private send(method: string, path: string, options: RawRequestOptions, timeout: boolean): Promise<IncomingMessage> {
+  // A pooled connection the server closed while idle fails at once with ECONNRESET; the request
+  // never reached the server, so an idempotent one is sent again once on a fresh connection.
+  private async send(method: string, path: string, options: RawRequestOptions, timeout: boolean): Promise<IncomingMessage> {
+    try {
+      return await this.sendOnce(method, path, options, timeout);
+    } catch (error) {
+      const stale = (error as { reusedSocket?: boolean; code?: string }).reusedSocket === true && (error as { code?: string }).code === 'ECONNRESET';
+      if (!stale || !IDEMPOTENT.has(method) || isAborted(options.signal)) throw error;
+      return this.sendOnce(method, path, options, timeout);
+    }
+  }
+
+  private sendOnce(method: string, path: string, options: RawRequestOptions, timeout: boolean): Promise<IncomingMessage> {
     const search = new URLSearchParams(options.query ?? {}).toString();
     const body = options.body === undefined ? undefined : Buffer.isBuffer(options.body) ? options.body : Buffer.from(options.body, 'utf8');
     const headers: Record<string, string> = {
@@ -250,7 +263,7 @@ export class RestClient {
         if (!timeout) req.setTimeout(0);
         resolve(res);
       });
-      req.once('error', reject);
+      req.once('error', (error) => reject(Object.assign(error, { reusedSocket: req.reusedSocket })));
       req.end(body);
     });
   }

@@ -175,4 +175,22 @@ describe('RestClient', () => {
     const missing = await client.request('GET', '/api/v1/namespaces/nope/configmaps/nope');
     expect(missing.status).toBe(404);
   });
+  // Last: it restarts the server under the other tests' client.
+  it('a watch open while the server restarts ends instead of hanging, and the client works after', async () => {
+    const abort = new AbortController();
+    const consumer = (async () => {
+      try {
+        for await (const _ of client.watch<ConfigMap>(ConfigMaps, { namespace: ns, signal: abort.signal })) void _;
+        return 'ended';
+      } catch (error) {
+        return `threw ${(error as Error).message}`;
+      }
+    })();
+    await cp.restart();
+    const outcome = await withTimeout(consumer, 10_000, 'the watch to notice the restart');
+    expect(outcome).toMatch(/^(ended|threw)/);
+    abort.abort();
+    const after = await client.create(ConfigMaps, cm('after-restart'));
+    expect(after.metadata?.name).toBe('after-restart');
+  });
 });
