@@ -15,6 +15,7 @@ import { bootstrapCluster } from './bootstrap.js';
 import { ApiServer } from './http/api-server.js';
 import { ensurePki } from './pki/index.js';
 import { writeKubeconfig } from './pki/kubeconfig.js';
+import { ensureNodeToken, type NodeTokenFile } from './pki/node-token.js';
 import { builtInResources } from './registry/resources/index.js';
 import { Registry } from './registry/registry.js';
 
@@ -38,6 +39,10 @@ export interface ControlPlane {
   readonly backend: Backend;
   readonly registry: Registry;
   readonly apiServer: ApiServer;
+  /** The token superlets join with (`supernetes agent --token`), also in DIR/node-token. */
+  readonly nodeToken: NodeTokenFile;
+  /** The cluster CA, PEM. */
+  readonly caPem: string;
   stop(): Promise<void>;
 }
 
@@ -59,7 +64,12 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   try {
     const pki = await ensurePki({ dir: options.dataDir, ips: [bind] });
     const tokenFile = join(options.dataDir, 'tokens.csv');
-    const tokens = existsSync(tokenFile) ? (await loadTokenFile(tokenFile)).tokens : [];
+    const nodeToken = await ensureNodeToken(options.dataDir, pki.caPem);
+    const tokens = [
+      ...(existsSync(tokenFile) ? (await loadTokenFile(tokenFile)).tokens : []),
+      // Nodes joining with the node token act as the superlet group does upstream.
+      { token: nodeToken.bearer, name: 'system:node:supernetes', groups: ['system:nodes', 'system:authenticated'] },
+    ];
     const authenticator: Authenticator = new UnionAuthenticator({
       authenticators: [new ClientCertificateAuthenticator({}), new BearerTokenAuthenticator({ tokens })],
     });
@@ -70,6 +80,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       registry,
       authenticator,
       tls: { key: pki.serving.keyPem, cert: pki.serving.certPem, clientCa: pki.caPem },
+      superletCredentials: { certPem: pki.superletClient.certPem, keyPem: pki.superletClient.keyPem },
       host: bind,
       port: options.httpsPort ?? 6443,
       logger: logger.child('apiserver'),
@@ -91,6 +102,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       backend,
       registry,
       apiServer,
+      nodeToken,
+      caPem: pki.caPem,
       stop: async () => {
         stop.abort();
         await apiServer.stop();

@@ -1,9 +1,17 @@
-// `supernetes server`: the whole control plane in one process, like `k3s server`.
+// `supernetes server`: the whole cluster in one process, like `k3s server`: the control plane
+// (SuperCache and SuperAPIServer), SuperScheduler and a superlet for this machine. The scheduler and
+// the superlet reach the API server over HTTPS like any client; the superlet joins with the node
+// token exactly as a remote `supernetes agent` would.
 import type { Command } from 'commander';
 import { startControlPlane } from '../apiserver/control-plane.js';
+import { joinCluster } from '../client/join.js';
+import { loadKubeconfig } from '../client/kubeconfig.js';
+import { RestClient } from '../client/rest-client.js';
+import { SuperScheduler } from '../scheduler/scheduler.js';
 import { createLogger } from '../util/log.js';
+import { addSuperletOptions, startSuperlet, type SuperletFlags } from './superlet-options.js';
 
-interface ServerCommandOptions {
+interface ServerCommandOptions extends SuperletFlags {
   dataDir: string;
   bind: string;
   httpsPort: string;
@@ -11,24 +19,57 @@ interface ServerCommandOptions {
   disable: string;
 }
 
+/** Components `--disable` may name. */
+const OPTIONAL_COMPONENTS = ['scheduler', 'superlet'] as const;
+
+function parseDisable(text: string): Set<string> {
+  const names = text.split(',').map((n) => n.trim()).filter((n) => n !== '');
+  for (const name of names) {
+    if (!(OPTIONAL_COMPONENTS as readonly string[]).includes(name)) {
+      throw new Error(`unknown component "${name}" in --disable: choose from ${OPTIONAL_COMPONENTS.join(', ')}`);
+    }
+  }
+  return new Set(names);
+}
+
 export function registerServerCommand(program: Command, signal: AbortSignal): void {
-  program
-    .command('server')
-    .description('run the control plane: SuperCache and SuperAPIServer (more components arrive with later issues)')
-    .option('--data-dir <dir>', 'state, certificates and kubeconfig live here', process.env.SUPERNETES_DATA_DIR ?? '.data/server')
-    .option('--bind <address>', 'address to serve HTTPS on', '127.0.0.1')
-    .option('--https-port <port>', 'HTTPS port (0 picks a free one)', '6443')
-    .option('--store <store>', 'sqlite (embedded) or etcd://host:port', 'sqlite')
-    .option('--disable <components>', 'comma-separated components not to run', '')
-    .action(async (options: ServerCommandOptions) => {
-      const port = Number(options.httpsPort);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --https-port "${options.httpsPort}"`);
-      const logger = createLogger('supernetes');
-      const plane = await startControlPlane({ dataDir: options.dataDir, bind: options.bind, httpsPort: port, store: options.store, logger });
-      console.log(`Supernetes API server on ${plane.url}`);
-      console.log(`kubeconfig: ${plane.kubeconfigPath}`);
-      console.log(`try: kubectl --kubeconfig ${plane.kubeconfigPath} get namespaces`);
-      await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  addSuperletOptions(
+    program
+      .command('server')
+      .description('run a whole cluster: SuperCache, SuperAPIServer, SuperScheduler and a superlet for this machine')
+      .option('--data-dir <dir>', 'state, certificates and kubeconfig live here', process.env.SUPERNETES_DATA_DIR ?? '.data/server')
+      .option('--bind <address>', 'address to serve HTTPS on', '127.0.0.1')
+      .option('--https-port <port>', 'HTTPS port (0 picks a free one)', '6443')
+      .option('--store <store>', 'sqlite (embedded) or etcd://host:port', 'sqlite')
+      .option('--disable <components>', `comma-separated components not to run (${OPTIONAL_COMPONENTS.join(', ')})`, ''),
+  ).action(async (options: ServerCommandOptions) => {
+    const port = Number(options.httpsPort);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --https-port "${options.httpsPort}"`);
+    const disabled = parseDisable(options.disable);
+    const logger = createLogger('supernetes');
+    const plane = await startControlPlane({ dataDir: options.dataDir, bind: options.bind, httpsPort: port, store: options.store, logger });
+    const components = new AbortController();
+    signal.addEventListener('abort', () => components.abort(), { once: true });
+    try {
+      if (!disabled.has('scheduler')) {
+        const config = await loadKubeconfig(plane.kubeconfigPath);
+        await new SuperScheduler({ client: new RestClient({ config }), logger: logger.child('scheduler') }).start(components.signal);
+      }
+      if (!disabled.has('superlet')) {
+        const config = await joinCluster({ server: plane.url, token: plane.nodeToken.token });
+        const loopback = options.bind === '0.0.0.0' || options.bind === '::' ? '127.0.0.1' : options.bind;
+        await startSuperlet({ config, flags: options, dataDir: options.dataDir, defaultAddress: loopback, logger, signal: components.signal });
+      }
+    } catch (error) {
+      components.abort();
       await plane.stop();
-    });
+      throw error;
+    }
+    console.log(`Supernetes API server on ${plane.url}`);
+    console.log(`kubeconfig: ${plane.kubeconfigPath}`);
+    console.log(`node token (for supernetes agent --token): ${plane.nodeToken.path}`);
+    console.log(`try: kubectl --kubeconfig ${plane.kubeconfigPath} get nodes`);
+    await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    await plane.stop();
+  });
 }

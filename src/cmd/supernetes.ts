@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // The `supernetes` binary: the server and each component on its own.
 import { Command } from 'commander';
+import { registerAgentCommand } from './agent-command.js';
 import { registerCacheCommand } from './cache-command.js';
+import { registerComponentCommands } from './component-commands.js';
 import { registerServerCommand } from './server-command.js';
 
 const stop = new AbortController();
@@ -16,6 +18,8 @@ const program = new Command()
   .showHelpAfterError();
 registerServerCommand(program, stop.signal);
 registerCacheCommand(program, stop.signal);
+registerAgentCommand(program, stop.signal);
+registerComponentCommands(program, stop.signal);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(`supernetes: ${error instanceof Error ? error.message : String(error)}`);

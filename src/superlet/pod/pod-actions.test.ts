@@ -16,7 +16,7 @@ function pod(spec: Partial<NonNullable<Pod['spec']>>): Pod {
 }
 
 function actions(p: Pod, sandboxes: SandboxStatus[], containers: ContainerStatus[], livenessFailed: string[] = []) {
-  const inputs: PodActionInputs = { pod: p, sandboxes, containers, specHash: () => 'h', hashAnnotation: 'hash', livenessFailed: new Set(livenessFailed) };
+  const inputs: PodActionInputs = { pod: p, sandboxes, containers, specHash: () => 'h', hashAnnotation: 'hash', livenessFailed: new Map(livenessFailed.map((id) => [id, `Container app failed liveness probe, will be restarted`])) };
   return computePodActions(inputs);
 }
 

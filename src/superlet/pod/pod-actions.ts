@@ -38,8 +38,8 @@ export interface PodActionInputs {
   readonly specHash: (container: Container) => string;
   /** The annotation under which a container carries its spec hash. */
   readonly hashAnnotation: string;
-  /** Containers (by runtime id) whose liveness probe failed. */
-  readonly livenessFailed: ReadonlySet<string>;
+  /** Containers (by runtime id) whose liveness or startup probe failed, with the Killing message. */
+  readonly livenessFailed: ReadonlyMap<string, string>;
 }
 
 /** The newest attempt of each container name. */
@@ -141,7 +141,7 @@ export function computePodActions(inputs: PodActionInputs): PodActions {
         kills.push({ status: c, message: `Container ${spec.name} definition changed, will be restarted` });
         starts.push({ container: spec, attempt: c.attempt + 1, isInit: false });
       } else if (inputs.livenessFailed.has(c.id)) {
-        kills.push({ status: c, message: `Container ${spec.name} failed liveness probe, will be restarted` });
+        kills.push({ status: c, message: inputs.livenessFailed.get(c.id) ?? `Container ${spec.name} failed liveness probe, will be restarted` });
         if (restartPolicyOf(pod) !== 'Never') starts.push({ container: spec, attempt: c.attempt + 1, isInit: false });
       }
       continue;

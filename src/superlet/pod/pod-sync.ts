@@ -10,6 +10,7 @@ import { ContainerKiller, deletionGracePeriod } from './container-killer.js';
 import type { ImagePuller, PodEventSink } from './image-puller.js';
 import { computePodActions, latestAttempts, type ContainerStart } from './pod-actions.js';
 import { formatGoDuration } from './go-duration.js';
+import type { PodRuntimeView } from './pod-status.js';
 
 export const SPEC_HASH_ANNOTATION = 'io.supernetes.container.hash';
 
@@ -22,7 +23,7 @@ export interface PodVolumes {
 
 /** What the pod worker needs from the probe manager. */
 export interface PodProbes {
-  ensure(pod: Pod, containers: readonly ContainerStatus[]): void;
+  ensure(pod: Pod, containers: readonly ContainerStatus[], podIP?: string): void;
   removePod(podUid: string): void;
   isReady(podUid: string, containerName: string): boolean;
   isStarted(podUid: string, containerName: string): boolean;
@@ -35,16 +36,6 @@ export interface ContainerConfigContext {
 }
 
 export type BuildContainerConfig = (pod: Pod, container: Container, context: ContainerConfigContext) => Promise<ContainerConfig>;
-
-export interface PodRuntimeView {
-  readonly sandbox?: SandboxStatus;
-  readonly containers: ContainerStatus[];
-  readonly waiting: Map<string, { reason: string; message?: string }>;
-  readonly ready: Map<string, boolean>;
-  readonly started: Map<string, boolean>;
-  readonly hostIP: string;
-  readonly now: Date;
-}
 
 export type ComputePodStatus = (pod: Pod, view: PodRuntimeView, previous?: PodStatus) => PodStatus;
 
@@ -86,8 +77,8 @@ export function containerSpecHash(container: Container): string {
 const KEPT_ATTEMPTS = 2;
 
 export class PodSync {
-  /** Containers (runtime ids) whose liveness probe failed: the next pass restarts them. */
-  readonly livenessFailed = new Set<string>();
+  /** Containers (runtime ids) whose liveness or startup probe failed, with the Killing message: the next pass restarts them. */
+  readonly livenessFailed = new Map<string, string>();
   private readonly killer: ContainerKiller;
   private readonly lastWritten = new Map<string, PodStatus>();
   private readonly now: () => number;
@@ -169,7 +160,7 @@ export class PodSync {
 
     const current = await runtime.listContainers({ nodeName: this.options.nodeName, podUid: uid });
     await this.collectOldAttempts(current);
-    this.options.probes.ensure(pod, current);
+    this.options.probes.ensure(pod, current, sandbox?.ip);
     await this.report(pod, sandbox, current, waiting);
     return retries.length > 0 ? { requeueAfterMs: Math.max(100, Math.min(...retries)) } : {};
   }
@@ -233,7 +224,7 @@ export class PodSync {
     await Promise.all(sandboxes.filter((s) => s.state === 'ready').map((s) => runtime.stopSandbox(s.id)));
     const uid = pod.metadata?.uid ?? '';
     const after = await runtime.listContainers({ nodeName: this.options.nodeName, podUid: uid });
-    await this.report(pod, undefined, after, new Map()).catch((error: unknown) => {
+    await this.report(pod, undefined, after, new Map(), true).catch((error: unknown) => {
       this.options.logger.debug('final status not written', { pod: pod.metadata?.name, error: messageOf(error) });
     });
     await this.options.api.finishDeletion(pod);
@@ -270,6 +261,7 @@ export class PodSync {
 
   private async report(
     pod: Pod, sandbox: SandboxStatus | undefined, containers: ContainerStatus[], waiting: Map<string, { reason: string; message?: string }>,
+    terminal = false,
   ): Promise<void> {
     const uid = pod.metadata?.uid ?? '';
     const { probes } = this.options;
@@ -281,6 +273,7 @@ export class PodSync {
     }
     const status = this.options.computeStatus(pod, {
       sandbox, containers, waiting, ready, started, hostIP: this.options.hostIP, now: new Date(this.now()),
+      terminal, runtimeName: this.options.runtime.name,
     }, pod.status);
     const last = this.lastWritten.get(uid);
     if (pod.status !== undefined && this.options.statusEqual(pod.status, status)) return;

@@ -1,0 +1,46 @@
+// `supernetes superlet` and `supernetes scheduler`: one component alone, reaching the API server
+// through a kubeconfig like any client.
+import type { Command } from 'commander';
+import { loadKubeconfig } from '../client/kubeconfig.js';
+import { RestClient } from '../client/rest-client.js';
+import { SuperScheduler } from '../scheduler/scheduler.js';
+import { createLogger } from '../util/log.js';
+import { addSuperletOptions, startSuperlet, type SuperletFlags } from './superlet-options.js';
+
+interface KubeconfigFlags {
+  kubeconfig: string;
+  context?: string;
+}
+
+function waitForAbort(signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
+export function registerComponentCommands(program: Command, signal: AbortSignal): void {
+  addSuperletOptions(
+    program
+      .command('superlet')
+      .description('run a superlet alone (the node agent)')
+      .requiredOption('--kubeconfig <file>', 'how to reach the API server')
+      .option('--context <name>', 'kubeconfig context')
+      .option('--data-dir <dir>', 'pod volumes live here', '.data/superlet'),
+  ).action(async (flags: SuperletFlags & KubeconfigFlags & { dataDir: string }) => {
+    const config = await loadKubeconfig(flags.kubeconfig, flags.context);
+    const superlet = await startSuperlet({ config, flags, dataDir: flags.dataDir, defaultAddress: '127.0.0.1', logger: createLogger('supernetes'), signal });
+    console.log(`superlet for node ${flags.nodeName} running; API on port ${superlet.apiPort}`);
+    await waitForAbort(signal);
+  });
+
+  program
+    .command('scheduler')
+    .description('run SuperScheduler alone')
+    .requiredOption('--kubeconfig <file>', 'how to reach the API server')
+    .option('--context <name>', 'kubeconfig context')
+    .action(async (flags: KubeconfigFlags) => {
+      const config = await loadKubeconfig(flags.kubeconfig, flags.context);
+      const scheduler = new SuperScheduler({ client: new RestClient({ config }), logger: createLogger('supernetes').child('scheduler') });
+      await scheduler.start(signal);
+      console.log('SuperScheduler running');
+      await waitForAbort(signal);
+    });
+}
