@@ -1,7 +1,7 @@
 // What the scheduler derives from a pod once, so that filtering it against a thousand nodes and
 // keeping node totals never re-parses quantities (upstream framework.PodInfo).
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { type Amounts, nonZeroPodRequests, podRequests } from './resources.js';
+import { type Amounts, nonZeroPodRequests, podRequests, requestsToCheck } from './resources.js';
 
 export interface HostPort {
   readonly protocol: string;
@@ -16,6 +16,8 @@ export interface PodInfo {
   readonly key: string;
   readonly uid: string;
   readonly requests: Amounts;
+  /** The non-zero requests, in the order the fit filter checks them. */
+  readonly checkedRequests: readonly (readonly [string, bigint])[];
   readonly nonZeroCpu: bigint;
   readonly nonZeroMemory: bigint;
   readonly hostPorts: readonly HostPort[];
@@ -50,11 +52,13 @@ export function controllerUidOf(pod: Readonly<Pod>): string | undefined {
 
 export function newPodInfo(pod: Readonly<Pod>): PodInfo {
   const nonZero = nonZeroPodRequests(pod);
+  const requests = podRequests(pod);
   return {
     pod,
     key: podKey(pod),
     uid: pod.metadata?.uid ?? '',
-    requests: podRequests(pod),
+    requests,
+    checkedRequests: requestsToCheck(requests),
     nonZeroCpu: nonZero.cpu,
     nonZeroMemory: nonZero.memory,
     hostPorts: hostPortsOf(pod),

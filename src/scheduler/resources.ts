@@ -98,6 +98,16 @@ export function nonZeroPodRequests(pod: Readonly<Pod>): { cpu: bigint; memory: b
   return { cpu: get(r, CPU), memory: get(r, MEMORY) };
 }
 
+/**
+ * The pod's non-zero requests in the order upstream's fitsRequest checks them: cpu, memory,
+ * ephemeral-storage, then the other (extended) resources by name.
+ */
+export function requestsToCheck(requests: Amounts): (readonly [string, bigint])[] {
+  const first = [CPU, MEMORY, EPHEMERAL_STORAGE];
+  const rest = [...requests.keys()].filter((r) => !first.includes(r) && r !== PODS).sort();
+  return [...first, ...rest].map((r) => [r, get(requests, r)] as const).filter(([, v]) => v > 0n);
+}
+
 export function allocatableOf(node: Readonly<Node>): Amounts {
   return amountsOf(node.status?.allocatable ?? node.status?.capacity);
 }

@@ -32,7 +32,9 @@ async function freshNamespace(): Promise<string> {
 
 async function nodes(count: number, ...specs: Parameters<typeof createNode>[2][]): Promise<void> {
   for (let i = 0; i < specs.length; i++) await createNode(h.client, `${ns}-n${i + 1}`, specs[i]);
-  await waitFor(() => h.scheduler.stats().nodes === count, { what: `the scheduler to see ${count} nodes` });
+  // Ready comes with the status write, allocatable too: once the Ready ones are counted, all is seen.
+  const ready = specs.filter((s) => (s?.ready ?? 'True') === 'True').length;
+  await waitFor(() => h.scheduler.stats().nodes === count && h.scheduler.stats().readyNodes === ready, { what: `the scheduler to see ${count} nodes, ${ready} Ready` });
 }
 
 async function pod(name: string, o: PodSpecOptions = {}): Promise<Pod> {
@@ -119,6 +121,30 @@ describe('SuperScheduler', () => {
       'nowhere',
       "0/2 nodes are available: 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.",
     );
+  });
+
+  it('follows required node affinity (labels and metadata.name) and prefers the preferred terms', async () => {
+    await freshNamespace();
+    await nodes(3, { labels: { zone: 'a', cores: '4' } }, { labels: { zone: 'b', cores: '16' } }, { labels: { zone: 'c', cores: '64' } });
+    const required = (terms: object[]): PodSpecOptions => ({
+      spec: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } } } },
+    });
+    await pod('big-cores', required([{ matchExpressions: [{ key: 'cores', operator: 'Gt', values: ['8'] }, { key: 'zone', operator: 'NotIn', values: ['c'] }] }]));
+    await pod('by-name', required([{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [`${ns}-n3`] }] }]));
+    await pod('prefers-c', {
+      spec: {
+        affinity: {
+          nodeAffinity: {
+            preferredDuringSchedulingIgnoredDuringExecution: [
+              { weight: 10, preference: { matchExpressions: [{ key: 'zone', operator: 'In', values: ['c'] }] } },
+              { weight: 1, preference: { matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }] } },
+            ],
+          },
+        },
+      },
+    });
+    const bound = await waitBound(h.client, ns, ['big-cores', 'by-name', 'prefers-c']);
+    expect(Object.fromEntries(bound)).toEqual({ 'big-cores': `${ns}-n2`, 'by-name': `${ns}-n3`, 'prefers-c': `${ns}-n3` });
   });
 
   it('keeps pods off tainted nodes unless they tolerate the taint', async () => {

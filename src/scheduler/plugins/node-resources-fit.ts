@@ -11,20 +11,10 @@ export const ERR_REASON_TOO_MANY_PODS = 'Too many pods';
 export function insufficientResources(pod: PodInfo, node: NodeInfo): string[] {
   const reasons: string[] = [];
   if (BigInt(node.podCount + 1) > get(node.allocatable, PODS)) reasons.push(ERR_REASON_TOO_MANY_PODS);
-  const free = (resource: string): bigint => get(node.allocatable, resource) - get(node.requested, resource);
-  for (const resource of [CPU, MEMORY]) {
-    const want = get(pod.requests, resource);
-    if (want > 0n && want > free(resource)) reasons.push(`Insufficient ${resource}`);
-  }
-  const storage = get(pod.requests, EPHEMERAL_STORAGE);
-  // A node that reports no ephemeral-storage is not judged on it (our superlet may not measure disks).
-  if (storage > 0n && node.allocatable.has(EPHEMERAL_STORAGE) && storage > free(EPHEMERAL_STORAGE)) {
-    reasons.push(`Insufficient ${EPHEMERAL_STORAGE}`);
-  }
-  const scalars = [...pod.requests.keys()].filter((r) => r !== CPU && r !== MEMORY && r !== EPHEMERAL_STORAGE && r !== PODS).sort();
-  for (const resource of scalars) {
-    const want = get(pod.requests, resource);
-    if (want > 0n && want > free(resource)) reasons.push(`Insufficient ${resource}`);
+  for (const [resource, want] of pod.checkedRequests) {
+    // A node that reports no ephemeral-storage is not judged on it (our superlet may not measure disks).
+    if (resource === EPHEMERAL_STORAGE && !node.allocatable.has(EPHEMERAL_STORAGE)) continue;
+    if (want > get(node.allocatable, resource) - get(node.requested, resource)) reasons.push(`Insufficient ${resource}`);
   }
   return reasons;
 }
