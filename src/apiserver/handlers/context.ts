@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { invalid } from '../../api/api-errors.js';
 import type { ResourceRequestInfo } from '../http/request-info.js';
+import type { SuperletConnector } from '../nodeproxy/superlet-connector.js';
 import type { RegisteredResource, Registry } from '../registry/registry.js';
 
 /** Who is asking (the authenticator's answer). */
@@ -21,6 +22,8 @@ export interface RequestContext {
   readonly user: RequestUser;
   /** Aborts when the client goes away or the server stops. */
   readonly signal: AbortSignal;
+  /** How pods/log and pods/exec reach a node's superlet; absent without superlet credentials. */
+  readonly superlets?: SuperletConnector;
 }
 
 export type Handler = (context: RequestContext) => Promise<void>;

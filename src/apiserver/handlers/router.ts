@@ -6,6 +6,8 @@ import { deleteCollectionHandler, deleteHandler } from './delete.js';
 import { patchHandler } from './patch.js';
 import { bindingHandler } from './pod-binding.js';
 import { evictionHandler } from './pod-eviction.js';
+import { streamHandler } from './pod-exec.js';
+import { logHandler } from './pod-log.js';
 import { getHandler, listHandler } from './read.js';
 import { scaleGetHandler, scalePatchHandler, scaleUpdateHandler } from './scale.js';
 import { updateHandler } from './update.js';
@@ -69,6 +71,12 @@ function podSubresourceHandler(subresource: string, verb: string): Handler | und
     case 'eviction':
       if (verb !== 'create') throw methodNotAllowed();
       return subresource === 'binding' ? bindingHandler : evictionHandler;
+    case 'log':
+      if (verb !== 'get') throw methodNotAllowed();
+      return logHandler;
+    case 'exec':
+    case 'attach':
+      return streamHandler(subresource);
   }
   return undefined;
 }

@@ -1,8 +1,8 @@
 // SuperAPIServer's HTTPS front: authenticate, limit what is in flight, then route to the
 // non-resource endpoints (health, version, discovery, metrics) or to the resource handlers.
 import { createServer, type Server } from 'node:https';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { ServerResponse, type IncomingMessage } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { ApiError, badRequest, methodNotAllowed, tooManyRequests } from '../../api/api-errors.js';
 import type { Logger } from '../../util/log.js';
 import { silentLogger } from '../../util/log.js';
@@ -23,6 +23,7 @@ import type { RequestContext } from '../handlers/context.js';
 import { routeResource } from '../handlers/router.js';
 import { DEFAULT_WATCH_SETTINGS, type WatchSettings } from '../handlers/watch.js';
 import type { Registry } from '../registry/registry.js';
+import { SuperletConnector, type SuperletCredentials } from '../nodeproxy/superlet-connector.js';
 import { ApiMetrics } from './metrics.js';
 import { parseRequestInfo, type RequestInfo, type ResourceRequestInfo } from './request-info.js';
 import { writeError, writeJson, writeText } from './responses.js';
@@ -45,9 +46,12 @@ export interface ApiServerOptions {
   readonly watch?: WatchSettings;
   readonly logger?: Logger;
   readonly metrics?: ApiMetrics;
+  /** The API server's client certificate toward superlets (pods/log, pods/exec, pods/attach). */
+  readonly superletCredentials?: SuperletCredentials;
 }
 
-const PUBLIC_PATHS = /^\/(healthz|livez|readyz|version)(\/.*)?$/;
+// /cacerts serves the cluster CA (public anyway) so a joining agent can check it against its token.
+const PUBLIC_PATHS = /^\/(healthz|livez|readyz|version|cacerts)(\/.*)?$/;
 
 export class ApiServer {
   private server: Server | undefined;
@@ -58,8 +62,10 @@ export class ApiServer {
   private readonly maxInFlight: number;
   private readonly watchSettings: WatchSettings;
   private ready = false;
+  private readonly superlets: SuperletConnector | undefined;
 
   constructor(private readonly options: ApiServerOptions) {
+    this.superlets = options.superletCredentials === undefined ? undefined : new SuperletConnector({ credentials: options.superletCredentials });
     this.metrics = options.metrics ?? new ApiMetrics();
     this.logger = options.logger ?? silentLogger;
     this.maxInFlight = options.maxInFlight ?? 600;
@@ -87,6 +93,7 @@ export class ApiServer {
         });
       },
     );
+    server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => this.handleUpgrade(request, socket, head));
     server.keepAliveTimeout = 65_000;
     this.server = server;
     await new Promise<void>((resolve, reject) => {
@@ -106,12 +113,31 @@ export class ApiServer {
 
   async stop(): Promise<void> {
     this.stopping.abort();
+    this.superlets?.close();
     const server = this.server;
     if (server === undefined) return;
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();
       setTimeout(() => server.closeAllConnections(), 2000).unref();
+    });
+  }
+
+  /**
+   * An upgrade request (pods/exec and pods/attach over WebSocket or SPDY) goes through the same
+   * authentication and routing as any other, with a response written on its socket; a handler that
+   * proxies the upgrade takes the socket over, anything else is answered and the socket closed.
+   */
+  private handleUpgrade(request: IncomingMessage, socket: Socket, head: Buffer): void {
+    if (head.length > 0) socket.unshift(head);
+    const response = new ServerResponse(request);
+    response.assignSocket(socket);
+    response.shouldKeepAlive = false;
+    response.once('finish', () => socket.end());
+    socket.once('error', () => socket.destroy());
+    this.handle(request, response).catch((error: unknown) => {
+      this.logger.error('upgrade handling failed', { error });
+      socket.destroy();
     });
   }
 
@@ -172,6 +198,10 @@ export class ApiServer {
       if (request.method !== 'GET' && request.method !== 'HEAD') throw methodNotAllowed();
       return writeJson(response, 200, versionInfo());
     }
+    if (path === '/cacerts') {
+      if (request.method !== 'GET' && request.method !== 'HEAD') throw methodNotAllowed();
+      return writeText(response, 200, this.options.tls.clientCa);
+    }
     if (user === undefined) throw new ApiError(401, 'Unauthorized', 'Unauthorized');
     if (info.kind === 'resource') {
       info = legacyBinding(info);
@@ -184,7 +214,17 @@ export class ApiServer {
       response.once('close', () => {
         if (!response.writableFinished) abort.abort();
       });
-      const context: RequestContext = { request, response, info, resource, registry, query: url.searchParams, user, signal: abort.signal };
+      const context: RequestContext = {
+        request,
+        response,
+        info,
+        resource,
+        registry,
+        query: url.searchParams,
+        user,
+        signal: abort.signal,
+        ...(this.superlets === undefined ? {} : { superlets: this.superlets }),
+      };
       try {
         if (info.verb === 'watch') this.metrics.watches.inc({ group: info.group, resource: info.resource });
         await routeResource(context, this.watchSettings);

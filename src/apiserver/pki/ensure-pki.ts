@@ -17,6 +17,8 @@ import { sameNames, servingNames, type SubjectAltNames } from './names.js';
 import { loadX509, type X509Module } from './x509.js';
 
 export const ADMIN_IDENTITY: ClientIdentity = { user: 'supernetes-admin', groups: ['system:masters'] };
+/** The API server's identity toward superlets (pods/log, pods/exec): the only user a superlet serves. */
+export const SUPERLET_CLIENT_IDENTITY: ClientIdentity = { user: 'supernetes:apiserver', groups: [] };
 const DAY_MS = 86_400_000;
 
 export interface EnsurePkiOptions {
@@ -42,6 +44,8 @@ export interface PkiFiles {
   readonly servingKey: string;
   readonly adminCert: string;
   readonly adminKey: string;
+  readonly superletClientCert: string;
+  readonly superletClientKey: string;
 }
 
 export interface Pki {
@@ -53,8 +57,10 @@ export interface Pki {
   readonly caPem: string;
   readonly serving: CertificateAndKey & { readonly names: SubjectAltNames };
   readonly admin: CertificateAndKey & ClientIdentity;
+  /** The API server's client certificate toward superlets (CN supernetes:apiserver). */
+  readonly superletClient: CertificateAndKey & ClientIdentity;
   /** What this call created or reissued (all false on a plain restart). */
-  readonly generated: { readonly ca: boolean; readonly serving: boolean; readonly admin: boolean };
+  readonly generated: { readonly ca: boolean; readonly serving: boolean; readonly admin: boolean; readonly superletClient: boolean };
 }
 
 export function pkiFiles(pkiDir: string): PkiFiles {
@@ -65,6 +71,8 @@ export function pkiFiles(pkiDir: string): PkiFiles {
     servingKey: join(pkiDir, 'apiserver.key'),
     adminCert: join(pkiDir, 'admin.crt'),
     adminKey: join(pkiDir, 'admin.key'),
+    superletClientCert: join(pkiDir, 'apiserver-superlet-client.crt'),
+    superletClientKey: join(pkiDir, 'apiserver-superlet-client.key'),
   };
 }
 
@@ -98,15 +106,21 @@ export async function ensurePki(options: EnsurePkiOptions): Promise<Pki> {
     await writePair(files.servingCert, files.servingKey, serving);
   }
 
-  let adminPair = await readPair(files.adminCert, files.adminKey);
-  const adminGenerated = !reusable(adminPair, (pem) => {
-    const info = describeCertificate(x509, pem);
-    return info.commonName === admin.user && sameSet(info.organizations, admin.groups);
-  });
-  if (!adminPair || adminGenerated) {
-    adminPair = await ca.issueClientCertificate({ ...validity, ...admin });
-    await writePair(files.adminCert, files.adminKey, adminPair);
-  }
+  // A client certificate is kept while it still names the wanted user and groups.
+  const ensureClient = async (certPath: string, keyPath: string, identity: ClientIdentity) => {
+    let pair = await readPair(certPath, keyPath);
+    const generated = !reusable(pair, (pem) => {
+      const info = describeCertificate(x509, pem);
+      return info.commonName === identity.user && sameSet(info.organizations, identity.groups);
+    });
+    if (!pair || generated) {
+      pair = await ca.issueClientCertificate({ ...validity, ...identity });
+      await writePair(certPath, keyPath, pair);
+    }
+    return { pair: { ...pair, user: identity.user, groups: [...identity.groups] }, generated };
+  };
+  const adminClient = await ensureClient(files.adminCert, files.adminKey, admin);
+  const superletClient = await ensureClient(files.superletClientCert, files.superletClientKey, SUPERLET_CLIENT_IDENTITY);
 
   return {
     dir,
@@ -114,8 +128,9 @@ export async function ensurePki(options: EnsurePkiOptions): Promise<Pki> {
     ca,
     caPem: ca.certPem,
     serving: { ...serving, names },
-    admin: { ...adminPair, user: admin.user, groups: [...admin.groups] },
-    generated: { ca: caGenerated, serving: servingGenerated, admin: adminGenerated },
+    admin: adminClient.pair,
+    superletClient: superletClient.pair,
+    generated: { ca: caGenerated, serving: servingGenerated, admin: adminClient.generated, superletClient: superletClient.generated },
   };
 }
 

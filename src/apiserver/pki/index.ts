@@ -1,5 +1,5 @@
 // The API server's PKI: CA, serving and client certificates on disk, and the admin kubeconfig.
-export { ensurePki, pkiFiles, ADMIN_IDENTITY, type EnsurePkiOptions, type Pki, type PkiFiles } from './ensure-pki.js';
+export { ensurePki, pkiFiles, ADMIN_IDENTITY, SUPERLET_CLIENT_IDENTITY, type EnsurePkiOptions, type Pki, type PkiFiles } from './ensure-pki.js';
 export {
   CertificateAuthority,
   CA_VALIDITY_DAYS,
