@@ -119,7 +119,8 @@ describe('httpGet', () => {
     });
     const took = Date.now() - began;
     expect(took).toBeGreaterThanOrEqual(950);
-    expect(took).toBeLessThan(5000);
+    // Bounded by the timeout, not by the server (which never answers); generous for a loaded machine.
+    expect(took).toBeLessThan(15_000);
   });
 
   it('keeps at most 10 KiB of a body', async () => {
