@@ -16,7 +16,7 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-describe('two nodes on one Docker daemon', () => {
+describe('two nodes on one Docker daemon', { timeout: 180_000 }, () => {
   it('spreads the pods of one owner over both nodes, and each node runs only its own', async () => {
     const names = ['spread-0', 'spread-1', 'spread-2', 'spread-3'];
     for (const name of names) {

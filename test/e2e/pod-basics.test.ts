@@ -15,7 +15,7 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-describe('pods on Docker', () => {
+describe('pods on Docker', { timeout: 180_000 }, () => {
   it('runs a pod: scheduled to the node, Running and Ready, with its IP, host IP and container ID', async () => {
     await cluster.client.create(Pods, shellPod('hello', 'echo hello; sleep 3600'));
     const pod = await waitForPod(cluster.client, 'hello', isRunningAndReady, 'Running and Ready');

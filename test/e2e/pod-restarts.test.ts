@@ -15,7 +15,7 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-describe('restarts and probes', () => {
+describe('restarts and probes', { timeout: 180_000 }, () => {
   it('puts a container that keeps exiting 1 into CrashLoopBackOff with a growing restartCount', async () => {
     await cluster.client.create(Pods, shellPod('crasher', 'echo dying; exit 1'));
     const looping = await waitForPod(cluster.client, 'crasher', (p) => {

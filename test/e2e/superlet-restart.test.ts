@@ -45,7 +45,7 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-describe('a superlet restarted after SIGKILL', () => {
+describe('a superlet restarted after SIGKILL', { timeout: 180_000 }, () => {
   it('adopts the running containers untouched', async () => {
     // One container that restarted once already, so the kept restart count shows.
     const pod = shellPod('survivor', 'test -f /data/second-run || { touch /data/second-run; exit 1; }; sleep 3600');

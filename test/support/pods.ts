@@ -8,7 +8,7 @@ import { waitFor } from './wait.js';
 export const BUSYBOX = 'supernetes.local/busybox:latest';
 
 /** Waits until the pod satisfies `test`; the failure says what the pod looked like last. */
-export async function waitForPod(client: RestClient, name: string, test: (pod: Pod) => boolean, what: string, timeoutMs = 60_000, namespace = 'default'): Promise<Pod> {
+export async function waitForPod(client: RestClient, name: string, test: (pod: Pod) => boolean, what: string, timeoutMs = 120_000, namespace = 'default'): Promise<Pod> {
   let last: Pod | undefined;
   try {
     return await waitFor(async () => {
@@ -20,7 +20,7 @@ export async function waitForPod(client: RestClient, name: string, test: (pod: P
   }
 }
 
-export async function waitForPodGone(client: RestClient, name: string, timeoutMs = 60_000, namespace = 'default'): Promise<void> {
+export async function waitForPodGone(client: RestClient, name: string, timeoutMs = 120_000, namespace = 'default'): Promise<void> {
   await waitFor(async () => {
     try {
       await client.get<Pod>(Pods, name, namespace);

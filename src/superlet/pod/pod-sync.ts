@@ -107,6 +107,9 @@ export class PodSync {
     if (phase === 'Succeeded' || phase === 'Failed') {
       await this.killer.killAll(pod, containers, pod.spec?.terminationGracePeriodSeconds ?? 30);
       await Promise.all(sandboxes.filter((s) => s.state === 'ready').map((s) => runtime.stopSandbox(s.id)));
+      // Docker may learn of an OOM kill just after the exit: the final report can still improve.
+      const after = await runtime.listContainers({ nodeName, podUid: uid });
+      await this.report(pod, undefined, after, new Map(), true);
       return {};
     }
     return this.run(pod, sandboxes, containers);
