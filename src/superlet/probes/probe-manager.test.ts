@@ -185,6 +185,17 @@ describe('ProbeManager', () => {
     expect(manager.workerCount).toBe(2);
   });
 
+  it('a container seen created and then running under the same id gets its workers', async () => {
+    const readiness = exec();
+    const p = pod([{ name: 'main', readinessProbe: readiness }]);
+    manager.ensure(p, [status('main', 'c1', 'created')]);
+    expect(manager.workerCount).toBe(0);
+    manager.ensure(p, [status('main', 'c1')]);
+    expect(manager.workerCount).toBe(1);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(manager.isReady('uid-1', 'main')).toBe(true);
+  });
+
   it('restartPolicy Never: the kill message does not promise a restart', async () => {
     const liveness = exec({ failureThreshold: 1 });
     prober.set(liveness, 'failure');

@@ -48,7 +48,6 @@ const TITLE: Record<ProbeType, string> = { liveness: 'Liveness', readiness: 'Rea
 
 interface ContainerProbes {
   id: string;
-  running: boolean;
   results: Partial<Record<ProbeType, ProbeResult>>;
   workers: Map<ProbeType, ProbeWorker>;
 }
@@ -118,19 +117,17 @@ export class ProbeManager {
       let c = state.containers.get(spec.name);
       const running = status?.state === 'running' && !finished;
       if (!running || status === undefined) {
-        if (c !== undefined) {
-          this.stopWorkers(c);
-          c.running = false;
-        }
+        // Forget it: if this id runs (again), it starts over with fresh workers.
+        if (c !== undefined) this.stopWorkers(c);
+        state.containers.delete(spec.name);
         continue;
       }
       if (c === undefined || c.id !== status.id) {
         if (c !== undefined) this.stopWorkers(c);
-        c = { id: status.id, running: true, results: { readiness: 'failure', liveness: 'success' }, workers: new Map() };
+        c = { id: status.id, results: { readiness: 'failure', liveness: 'success' }, workers: new Map() };
         state.containers.set(spec.name, c);
         this.startWorkers(uid, spec, c, status.startedAt ?? new Date());
       }
-      c.running = true;
       if (deleting) {
         // A pod shutting down is not restarted for failing liveness; readiness keeps being probed.
         for (const type of ['liveness', 'startup'] as const) {
@@ -161,7 +158,7 @@ export class ProbeManager {
     const state = this.pods.get(podUid);
     const c = state?.containers.get(containerName);
     const spec = state === undefined ? undefined : probedContainers(state.pod).find((s) => s.name === containerName);
-    if (c === undefined || !c.running || spec === undefined) return false;
+    if (c === undefined || spec === undefined) return false;
     return spec.startupProbe === undefined || c.results.startup === 'success';
   }
 
