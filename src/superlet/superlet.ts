@@ -3,7 +3,6 @@
 // writes their status, and serves logs and exec to the API server. It talks to the API server only
 // through the public API (src/client), with the same credentials whether it runs inside `supernetes
 // server` or on another machine; what runs is found again from the runtime's labels after a restart.
-import { join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { isConflict, isNotFound } from '../client/client-errors.js';
 import { EventRecorder } from '../client/event-recorder.js';
@@ -89,7 +88,7 @@ export class Superlet {
       hostIP: this.options.address,
       api: podApi(client),
       puller: new ImagePuller({ runtime, backoff: new Backoff(this.options.imageBackoff ?? DEFAULT_BACKOFF), event }),
-      volumes: new VolumeManager({ rootDir: join(this.options.rootDir, 'pods'), source }),
+      volumes: new VolumeManager({ rootDir: this.options.rootDir, source }),
       probes,
       buildConfig: (pod, container, context) => buildContainerConfig({
         pod, container, source, ...context, onEvent: (warning) => event(pod, 'Warning', warning.reason, warning.message),
