@@ -55,9 +55,15 @@ describe('a superlet restarted after SIGKILL', { timeout: 180_000 }, () => {
     const before = await waitForPod(cluster.client, 'survivor', (p) => isRunningAndReady(p) && containerStatus(p, 'main')?.restartCount === 1, 'Running after one restart');
     const idBefore = containerStatus(before, 'main')?.containerID;
 
+    // A second pod is force-deleted while the superlet is down: its containers are orphans.
+    await cluster.client.create(Pods, shellPod('orphan', 'sleep 3600'));
+    const orphan = await waitForPod(cluster.client, 'orphan', isRunningAndReady, 'Running');
+
     const exited = new Promise((resolve) => superlet?.once('exit', resolve));
     superlet?.kill('SIGKILL');
     await exited;
+    await cluster.client.delete(Pods, 'orphan', 'default', { gracePeriodSeconds: 0 });
+    await waitForPodGone(cluster.client, 'orphan', 30_000);
     superlet = startSuperletProcess();
     await nodeReady();
 
@@ -71,6 +77,9 @@ describe('a superlet restarted after SIGKILL', { timeout: 180_000 }, () => {
     const containers = await docker.listContainers({ nodeName: NODE, podUid: after.metadata!.uid! });
     expect(containers.filter((c) => c.state === 'running').map((c) => `docker://${c.id}`)).toEqual([idBefore]);
     expect(containers.map((c) => c.attempt).sort()).toEqual([0, 1]);
+    await waitFor(async () => (await docker.listContainers({ nodeName: NODE, podUid: orphan.metadata!.uid! })).length === 0
+      && (await docker.listSandboxes({ nodeName: NODE, podUid: orphan.metadata!.uid! })).length === 0,
+    { what: 'the orphaned pod\'s containers removed', timeoutMs: 60_000, intervalMs: 250 });
 
     // And it still manages the pod: a delete finishes.
     await cluster.client.delete(Pods, 'survivor', 'default', { gracePeriodSeconds: 1 });
