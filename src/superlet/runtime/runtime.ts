@@ -201,15 +201,18 @@ export interface Runtime {
 
   /** Creates and starts a sandbox (building the sandbox image first if it is missing). */
   runSandbox(config: SandboxConfig): Promise<SandboxStatus>;
+  /** Stops the sandbox; containers still running in it are killed. Idempotent (a missing sandbox is fine). */
   stopSandbox(id: string): Promise<void>;
+  /** Removes the sandbox and every container in it. Idempotent. */
   removeSandbox(id: string): Promise<void>;
   listSandboxes(filter: { nodeName: string; podUid?: string }): Promise<SandboxStatus[]>;
 
-  /** Creates (does not start) a container in the sandbox's namespaces; returns its id. */
+  /** Creates (does not start) a container in the sandbox's namespaces; returns its id. RuntimeNotFoundError: no such sandbox. */
   createContainer(sandboxId: string, pod: PodRef, config: ContainerConfig): Promise<string>;
   startContainer(id: string): Promise<void>;
   /** SIGTERM, then SIGKILL after gracePeriodSeconds (0 = SIGKILL at once). Resolves once it exited. */
   stopContainer(id: string, gracePeriodSeconds: number): Promise<void>;
+  /** Removes it, killing it if it runs. Idempotent. */
   removeContainer(id: string): Promise<void>;
   listContainers(filter: { nodeName: string; podUid?: string }): Promise<ContainerStatus[]>;
   containerStatus(id: string): Promise<ContainerStatus | undefined>;
@@ -217,7 +220,10 @@ export interface Runtime {
   /** The container's output, as a byte stream (lines, optionally time-stamped). */
   logs(id: string, options: LogOptions): Promise<Readable>;
   exec(id: string, options: ExecOptions): Promise<ExecSession>;
-  /** Runs a command to completion (exec probes, preStop hooks); never throws for a non-zero exit. */
+  /**
+   * Runs a command to completion (exec probes, preStop hooks); never throws for a non-zero exit.
+   * Past the timeout it returns timedOut: true with a non-zero exit code (124).
+   */
   execSync(id: string, command: string[], timeoutMs: number): Promise<ExecResult>;
 
   /** Changes to containers of this node, as they happen; ends when the signal aborts. */

@@ -5,13 +5,13 @@ import { DockerRuntime } from '../../../src/superlet/runtime/docker/docker-runti
 import type { ContainerConfig } from '../../../src/superlet/runtime/runtime.js';
 import { waitFor } from '../../support/wait.js';
 import { BUSYBOX, DockerHarness, dockerReady } from './docker-fixture.js';
-import { collect, containerConfig, podRef, readAll, sandboxConfig } from './fixtures.js';
+import { collect, containerConfig, podRef, readAll, sandboxConfig, SLOW_MS, SLOW_TEST } from './fixtures.js';
 
 const harness = new DockerHarness('io');
 const runtime = new DockerRuntime({ docker: harness.docker });
 
-beforeAll(() => dockerReady(harness.docker));
-afterAll(() => harness.cleanup());
+beforeAll(() => dockerReady(harness.docker), SLOW_MS);
+afterAll(() => harness.cleanup(), SLOW_TEST.timeout);
 
 async function started(command: string[], overrides: Partial<ContainerConfig> = {}): Promise<string> {
   const pod = podRef(harness.node());
@@ -22,20 +22,21 @@ async function started(command: string[], overrides: Partial<ContainerConfig> = 
 }
 
 const exited = (id: string) =>
-  waitFor(async () => (await runtime.containerStatus(id))?.state === 'exited', { what: `container ${id} to exit`, timeoutMs: 20_000 });
+  waitFor(async () => (await runtime.containerStatus(id))?.state === 'exited', { what: `container ${id} to exit`, timeoutMs: SLOW_MS });
 
 const COUNTER = ['sh', '-c', 'i=0; while :; do i=$((i+1)); echo line-$i; sleep 0.1; done'];
 
-describe('DockerRuntime logs', () => {
+describe('DockerRuntime logs', SLOW_TEST, () => {
   it('follows new lines as they are written, from the tail, time-stamped', async () => {
     const id = await started(COUNTER);
     await waitFor(async () => (await readAll(await runtime.logs(id, { follow: false, timestamps: false }))).includes('line-3\n'), {
       what: 'three lines',
+      timeoutMs: SLOW_MS,
     });
     const abort = new AbortController();
     const stream = await runtime.logs(id, { follow: true, timestamps: true, tailLines: 1, signal: abort.signal });
     const output = collect(stream);
-    await waitFor(() => output.text().split('\n').length > 5, { what: 'five followed lines' });
+    await waitFor(() => output.text().split('\n').length > 5, { what: 'five followed lines', timeoutMs: SLOW_MS });
     abort.abort();
     await output.ended;
     const lines = output.text().split('\n').filter((line) => line !== '');
@@ -49,8 +50,8 @@ describe('DockerRuntime logs', () => {
     const id = await started(['sh', '-c', 'echo start; while [ ! -f /tmp/done ]; do sleep 0.1; done; echo end']);
     const stream = await runtime.logs(id, { follow: true, timestamps: false });
     const output = collect(stream);
-    await waitFor(() => output.text().includes('start'), { what: 'the first line' });
-    expect((await runtime.execSync(id, ['touch', '/tmp/done'], 5000)).exitCode).toBe(0);
+    await waitFor(() => output.text().includes('start'), { what: 'the first line', timeoutMs: SLOW_MS });
+    expect((await runtime.execSync(id, ['touch', '/tmp/done'], SLOW_MS)).exitCode).toBe(0);
     await output.ended;
     expect(output.text()).toBe('start\nend\n');
   });
@@ -69,7 +70,7 @@ describe('DockerRuntime logs', () => {
   });
 });
 
-describe('DockerRuntime exec', () => {
+describe('DockerRuntime exec', SLOW_TEST, () => {
   it('feeds stdin to the command and reads its stdout', async () => {
     const id = await started(['sleep', '3600']);
     const session = await runtime.exec(id, { command: ['cat'], stdin: true, stdout: true, stderr: true, tty: false });
@@ -90,7 +91,7 @@ describe('DockerRuntime exec', () => {
     await Promise.all([stdout.ended, stderr.ended]);
     expect(stdout.text()).toBe('out\n');
     expect(stderr.text()).toBe('err\n');
-    expect(await runtime.execSync(id, ['sh', '-c', 'echo hi; echo oops >&2; exit 1'], 5000)).toEqual({
+    expect(await runtime.execSync(id, ['sh', '-c', 'echo hi; echo oops >&2; exit 1'], SLOW_MS)).toEqual({
       exitCode: 1,
       stdout: 'hi\n',
       stderr: 'oops\n',
@@ -113,9 +114,9 @@ describe('DockerRuntime exec', () => {
   it('gives up on a command that runs past its timeout', async () => {
     const id = await started(['sleep', '3600']);
     const begun = Date.now();
-    const result = await runtime.execSync(id, ['sleep', '30'], 500);
+    const result = await runtime.execSync(id, ['sleep', '120'], 1000);
     expect(result.timedOut).toBe(true);
     expect(result.exitCode).not.toBe(0);
-    expect(Date.now() - begun).toBeLessThan(5000);
+    expect(Date.now() - begun).toBeLessThan(SLOW_MS);
   });
 });

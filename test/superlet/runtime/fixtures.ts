@@ -4,6 +4,14 @@ import type { Readable } from 'node:stream';
 import type { ContainerConfig, PodRef, Runtime, RuntimeEvent, SandboxConfig } from '../../../src/superlet/runtime/runtime.js';
 import { withTimeout } from '../../support/wait.js';
 
+/**
+ * How long a runtime step may take before a test fails. Generous: the daemon is shared with other
+ * suites and benchmarks on two cores, where a container start can take seconds.
+ */
+export const SLOW_MS = 60_000;
+/** Per-test timeout for suites that start several containers per test. */
+export const SLOW_TEST = { timeout: 240_000 };
+
 export function podRef(nodeName: string, name = 'pod'): PodRef {
   return { uid: randomUUID(), name, namespace: 'default', nodeName };
 }
@@ -92,7 +100,7 @@ export function recordEvents(runtime: Runtime, nodeName: string): { events: Runt
     events,
     stop: async () => {
       abort.abort();
-      await withTimeout(loop, 10_000, 'the event stream to end after abort');
+      await withTimeout(loop, SLOW_MS, 'the event stream to end after abort');
     },
   };
 }

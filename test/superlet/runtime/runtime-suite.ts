@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImagePullError, RuntimeNotFoundError, type Runtime } from '../../../src/superlet/runtime/runtime.js';
 import { waitFor } from '../../support/wait.js';
-import { containerConfig, exitingConfig, podRef, readAll, recordEvents, runningConfig, sandboxConfig } from './fixtures.js';
+import { containerConfig, exitingConfig, podRef, readAll, recordEvents, runningConfig, sandboxConfig, SLOW_MS, SLOW_TEST } from './fixtures.js';
 
 export interface RuntimeFactory {
   /** One runtime, shared by the whole suite. */
@@ -27,7 +27,7 @@ const IPV4 = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 const RFC3339_NANO_LINE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d*[1-9])?Z /;
 
 export function describeRuntime(name: string, factory: RuntimeFactory): void {
-  describe(`${name} behaves as a Runtime`, () => {
+  describe(`${name} behaves as a Runtime`, SLOW_TEST, () => {
     const runtime = factory.create();
     const nodes: string[] = [];
     const run = randomBytes(3).toString('hex');
@@ -37,14 +37,14 @@ export function describeRuntime(name: string, factory: RuntimeFactory): void {
       return node;
     };
     const { image } = factory;
-    beforeAll(async () => factory.ready?.());
-    afterAll(() => factory.cleanup(nodes));
+    beforeAll(async () => factory.ready?.(), SLOW_MS);
+    afterAll(() => factory.cleanup(nodes), SLOW_TEST.timeout);
 
     const exited = (id: string) =>
       waitFor(async () => {
         const status = await runtime.containerStatus(id);
         return status?.state === 'exited' ? status : undefined;
-      }, { what: `container ${id} to exit`, timeoutMs: 20_000 });
+      }, { what: `container ${id} to exit`, timeoutMs: SLOW_MS });
 
     it('reports its version and the machine', async () => {
       const version = await runtime.version();
@@ -153,7 +153,7 @@ export function describeRuntime(name: string, factory: RuntimeFactory): void {
       const stream = await runtime.logs(id, { follow: true, timestamps: false, signal: abort.signal });
       let text = '';
       stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      await waitFor(() => text.includes('ready\n'), { what: 'the followed line' });
+      await waitFor(() => text.includes('ready\n'), { what: 'the followed line', timeoutMs: SLOW_MS });
       abort.abort();
       await readAll(stream);
       expect(text).toBe('ready\n');
@@ -171,8 +171,8 @@ export function describeRuntime(name: string, factory: RuntimeFactory): void {
       );
       await runtime.startContainer(ok);
       await runtime.startContainer(failing);
-      expect(await runtime.execSync(ok, ['sh', '-c', 'exit 0'], 10_000)).toMatchObject({ exitCode: 0, timedOut: false });
-      expect(await runtime.execSync(failing, ['sh', '-c', 'exit 2'], 10_000)).toMatchObject({ exitCode: 2, timedOut: false });
+      expect(await runtime.execSync(ok, ['sh', '-c', 'exit 0'], SLOW_MS)).toMatchObject({ exitCode: 0, timedOut: false });
+      expect(await runtime.execSync(failing, ['sh', '-c', 'exit 2'], SLOW_MS)).toMatchObject({ exitCode: 2, timedOut: false });
       const session = await runtime.exec(ok, { command: ['true'], stdin: false, stdout: true, stderr: true, tty: false });
       expect(session.stdout).toBeDefined();
       if (session.stdout !== undefined) await readAll(session.stdout);
@@ -189,7 +189,7 @@ export function describeRuntime(name: string, factory: RuntimeFactory): void {
       await exited(id);
       await runtime.removeContainer(id);
       const seen = (): string[] => recorder.events.filter((e) => e.containerId === id).map((e) => e.type);
-      await waitFor(() => seen().includes('removed'), { what: 'the removed event' });
+      await waitFor(() => seen().includes('removed'), { what: 'the removed event', timeoutMs: SLOW_MS });
       await recorder.stop();
       expect(seen()).toEqual(['started', 'died', 'removed']);
       expect(recorder.events.every((e) => e.podUid === pod.uid)).toBe(true);
@@ -232,7 +232,7 @@ export function describeRuntime(name: string, factory: RuntimeFactory): void {
       expect((await runtime.listContainers({ nodeName: b })).map((c) => c.id)).toEqual([idB]);
       await exited(idA);
       await exited(idB);
-      await waitFor(() => recorderB.events.some((e) => e.containerId === idB && e.type === 'died'), { what: "node b's died event" });
+      await waitFor(() => recorderB.events.some((e) => e.containerId === idB && e.type === 'died'), { what: "node b's died event", timeoutMs: SLOW_MS });
       await recorderB.stop();
       expect(recorderB.events.every((e) => e.podUid === podB.uid)).toBe(true);
     });

@@ -26,7 +26,7 @@ import { DEFAULT_PULL_TIMEOUT_MS, imageStatus, pullImage } from './images.js';
 import { LABEL, labelFilters } from './labels.js';
 import { containerLogs } from './logs.js';
 import { DEFAULT_SANDBOX_IMAGE, ensureSandboxImage } from './sandbox-image.js';
-import { containerStatusFromInspect, sandboxStatusFromInspect, sandboxStatusFromList } from './status.js';
+import { containerState, containerStatusFromInspect, sandboxStatusFromInspect, sandboxStatusFromList } from './status.js';
 
 export interface DockerRuntimeOptions {
   /** The client; default: from DOCKER_HOST (or the local socket). */
@@ -53,8 +53,11 @@ export class DockerRuntime implements Runtime {
   private readonly network: string | undefined;
   private readonly pullTimeoutMs: number;
   private sandboxImageReady: Promise<void> | undefined;
-  /** An exited container's status never changes again (a restart is a new container): inspect it once. */
-  private readonly exitedCache = new Map<string, ContainerStatus>();
+  /**
+   * Statuses by id. A status changes only with the container's state (no restart policy; a
+   * restart is a new container), so a relist inspects only containers whose listed state moved.
+   */
+  private readonly statusCache = new Map<string, ContainerStatus>();
 
   constructor(options: DockerRuntimeOptions = {}) {
     this.docker = options.docker ?? new Dockerode();
@@ -180,24 +183,29 @@ export class DockerRuntime implements Runtime {
 
   async removeContainer(id: string): Promise<void> {
     await this.forceRemove(id);
-    this.exitedCache.delete(id);
+    this.statusCache.delete(id);
   }
 
   async listContainers(filter: { nodeName: string; podUid?: string }): Promise<ContainerStatus[]> {
     const listed = await this.docker.listContainers({ all: true, filters: { label: labelFilters('container', filter) } });
-    const ids = new Set(listed.map((info) => info.Id));
-    for (const id of this.exitedCache.keys()) {
-      if (!ids.has(id) && this.cachedNode(id) === filter.nodeName) this.exitedCache.delete(id);
+    if (filter.podUid === undefined) {
+      const ids = new Set(listed.map((info) => info.Id));
+      for (const [id, status] of this.statusCache) {
+        if (status.pod.nodeName === filter.nodeName && !ids.has(id)) this.statusCache.delete(id);
+      }
     }
-    const statuses = await mapLimited(listed, INSPECT_CONCURRENCY, (info) =>
-      info.State === 'exited' || info.State === 'dead' ? this.containerStatus(info.Id) : this.inspectStatus(info.Id),
-    );
+    const statuses = await mapLimited(listed, INSPECT_CONCURRENCY, (info) => {
+      const cached = this.statusCache.get(info.Id);
+      if (cached !== undefined && cached.state === containerState(info.State)) return Promise.resolve(copyStatus(cached));
+      return this.inspectStatus(info.Id);
+    });
     return statuses.filter((s): s is ContainerStatus => s !== undefined);
   }
 
   async containerStatus(id: string): Promise<ContainerStatus | undefined> {
-    const cached = this.exitedCache.get(id);
-    if (cached !== undefined) return copyStatus(cached);
+    const cached = this.statusCache.get(id);
+    // Exited is final; anything else is asked afresh.
+    if (cached?.state === 'exited') return copyStatus(cached);
     return this.inspectStatus(id);
   }
 
@@ -248,12 +256,9 @@ export class DockerRuntime implements Runtime {
       throw error;
     }
     const status = containerStatusFromInspect(info);
-    if (status?.state === 'exited') this.exitedCache.set(id, copyStatus(status));
+    if (status === undefined) this.statusCache.delete(id);
+    else this.statusCache.set(id, copyStatus(status));
     return status;
-  }
-
-  private cachedNode(id: string): string | undefined {
-    return this.exitedCache.get(id)?.pod.nodeName;
   }
 
   private async sandboxMembers(sandboxId: string): Promise<string[]> {
