@@ -41,7 +41,15 @@ export class DockerHarness {
   readonly nodes: string[] = [];
   private readonly run = Math.random().toString(36).slice(2, 8);
 
+  private readiness: Promise<void> | undefined;
+
   constructor(private readonly prefix: string) {}
+
+  /** Checks the daemon and the image once; every later call repeats the same outcome. */
+  ready(): Promise<void> {
+    this.readiness ??= dockerReady(this.docker);
+    return this.readiness;
+  }
 
   node(): string {
     const node = `rt-${this.prefix}-${this.run}-${this.nodes.length}`;

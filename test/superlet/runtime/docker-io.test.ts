@@ -1,16 +1,17 @@
 // Docker-only logs and exec: following output as it is written, stderr merged, tty containers
 // (no frame headers), exec with stdin, a tty and a resize, separate stdout/stderr, timeouts.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { DockerRuntime } from '../../../src/superlet/runtime/docker/docker-runtime.js';
 import type { ContainerConfig } from '../../../src/superlet/runtime/runtime.js';
 import { waitFor } from '../../support/wait.js';
-import { BUSYBOX, DockerHarness, dockerReady } from './docker-fixture.js';
+import { BUSYBOX, DockerHarness } from './docker-fixture.js';
 import { collect, containerConfig, podRef, readAll, sandboxConfig, SLOW_MS, SLOW_TEST } from './fixtures.js';
 
 const harness = new DockerHarness('io');
 const runtime = new DockerRuntime({ docker: harness.docker });
 
-beforeAll(() => dockerReady(harness.docker), SLOW_MS);
+// Each test (not only the file) fails when Docker is missing: never reported as skipped.
+beforeEach(() => harness.ready(), SLOW_MS);
 afterAll(() => harness.cleanup(), SLOW_TEST.timeout);
 
 async function started(command: string[], overrides: Partial<ContainerConfig> = {}): Promise<string> {

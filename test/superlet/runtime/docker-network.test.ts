@@ -3,16 +3,17 @@
 // hostname and DNS settings reach the app containers. Traffic goes only to 127.0.0.1 and to our
 // own containers' bridge addresses.
 import { hostname } from 'node:os';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { DockerRuntime } from '../../../src/superlet/runtime/docker/docker-runtime.js';
 import { waitFor } from '../../support/wait.js';
-import { BUSYBOX, DockerHarness, dockerReady, freePort, httpGet } from './docker-fixture.js';
+import { BUSYBOX, DockerHarness, freePort, httpGet } from './docker-fixture.js';
 import { containerConfig, podRef, sandboxConfig, SLOW_MS, SLOW_TEST } from './fixtures.js';
 
 const harness = new DockerHarness('net');
 const runtime = new DockerRuntime({ docker: harness.docker });
 
-beforeAll(() => dockerReady(harness.docker), SLOW_MS);
+// Each test (not only the file) fails when Docker is missing: never reported as skipped.
+beforeEach(() => harness.ready(), SLOW_MS);
 afterAll(() => harness.cleanup(), SLOW_TEST.timeout);
 
 /** busybox httpd serving `body` on `address` (port, or ip:port). */

@@ -5,18 +5,19 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { DockerRuntime } from '../../../src/superlet/runtime/docker/docker-runtime.js';
 import { LABEL } from '../../../src/superlet/runtime/docker/labels.js';
 import { ImagePullError } from '../../../src/superlet/runtime/runtime.js';
 import { waitFor } from '../../support/wait.js';
-import { BUSYBOX, DockerHarness, MISSING_IMAGE, dockerReady } from './docker-fixture.js';
+import { BUSYBOX, DockerHarness, MISSING_IMAGE } from './docker-fixture.js';
 import { containerConfig, podRef, readAll, recordEvents, sandboxConfig, SLOW_MS, SLOW_TEST } from './fixtures.js';
 
 const harness = new DockerHarness('proc');
 const runtime = new DockerRuntime({ docker: harness.docker });
 
-beforeAll(() => dockerReady(harness.docker), SLOW_MS);
+// Each test (not only the file) fails when Docker is missing: never reported as skipped.
+beforeEach(() => harness.ready(), SLOW_MS);
 afterAll(() => harness.cleanup(), SLOW_TEST.timeout);
 
 async function startPod(command: string[], overrides: Parameters<typeof containerConfig>[1] = {}) {

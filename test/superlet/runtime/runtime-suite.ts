@@ -5,7 +5,7 @@
 // Usage, in a *.test.ts file:
 //   describeRuntime('FakeRuntime', { create: () => new FakeRuntime({...}), image, missingImage, cleanup });
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { ImagePullError, RuntimeNotFoundError, type Runtime } from '../../../src/superlet/runtime/runtime.js';
 import { waitFor } from '../../support/wait.js';
 import { containerConfig, exitingConfig, podRef, readAll, recordEvents, runningConfig, sandboxConfig, SLOW_MS, SLOW_TEST } from './fixtures.js';
@@ -17,7 +17,7 @@ export interface RuntimeFactory {
   image: string;
   /** An image no pull can get. */
   missingImage: string;
-  /** Fails (so every test fails) when the runtime's backend is not there. */
+  /** Fails (so every test fails) when the runtime's backend is not there; called once. */
   ready?(): Promise<void>;
   /** Removes whatever the suite left on these nodes. */
   cleanup(nodeNames: string[]): Promise<void>;
@@ -37,7 +37,9 @@ export function describeRuntime(name: string, factory: RuntimeFactory): void {
       return node;
     };
     const { image } = factory;
-    beforeAll(async () => factory.ready?.(), SLOW_MS);
+    // Checked before each test, so each one fails (none is reported skipped) without the backend.
+    let readiness: Promise<void> | undefined;
+    beforeEach(() => (readiness ??= factory.ready?.() ?? Promise.resolve()), SLOW_MS);
     afterAll(() => factory.cleanup(nodes), SLOW_TEST.timeout);
 
     const exited = (id: string) =>

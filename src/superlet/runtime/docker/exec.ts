@@ -39,10 +39,15 @@ export async function startExec(container: Dockerode.Container, options: ExecOpt
   } else {
     demuxInto(socket, stdout, stderr);
   }
+  // A broken connection only ends the session: the exit code (or its failure) tells the rest.
+  socket.on('error', () => {});
   const ended = new Promise<void>((resolve) => {
-    socket.once('end', resolve);
-    socket.once('close', resolve);
-    socket.once('error', () => resolve());
+    socket.once('end', () => {
+      // The daemon is done once it ends its side; close ours too, stdin or not.
+      socket.end();
+      resolve();
+    });
+    socket.once('close', () => resolve());
   });
   const closed = new AbortController();
   const exitCode = ended.then(() => exitCodeOf(exec, closed.signal));
