@@ -5,6 +5,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { request } from 'node:https';
 import type { ClientConfig } from './kubeconfig.js';
+import { RestClient } from './rest-client.js';
 
 export interface NodeToken {
   /** sha256 of the CA certificate (DER), hex; absent when the token is only a secret. */
@@ -46,9 +47,18 @@ export async function fetchClusterCa(server: string, token: NodeToken): Promise<
   return pem;
 }
 
-/** The client settings an agent (or the server's own superlet) uses after joining. */
+/** The client settings an agent (or the server's own superlet) uses after joining; checks the server accepts them. */
 export async function joinCluster(options: { server: string; token: string; caPem?: string }): Promise<ClientConfig> {
   const token = parseNodeToken(options.token);
   const caPem = options.caPem ?? (await fetchClusterCa(options.server, token));
-  return { server: options.server, caPem, token: token.bearer, userAgent: 'supernetes-superlet' };
+  const config: ClientConfig = { server: options.server, caPem, token: token.bearer, userAgent: 'supernetes-superlet' };
+  const client = new RestClient({ config });
+  try {
+    const answer = await client.request('GET', '/api');
+    if (answer.status === 401) throw new NodeTokenError(`${options.server} refused the node token (401 Unauthorized): check --token`);
+    if (answer.status >= 400) throw new NodeTokenError(`${options.server} answered ${answer.status} to the node's first request`);
+  } finally {
+    client.close();
+  }
+  return config;
 }
