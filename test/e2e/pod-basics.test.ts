@@ -4,6 +4,7 @@ import type { ConfigMap, Pod, Secret } from 'kubernetes-types/core/v1.js';
 import { ConfigMaps, Pods, Secrets } from '../../src/client/resource-types.js';
 import { startTestCluster, type TestCluster } from '../support/cluster.js';
 import { BUSYBOX, containerStatus, isRunningAndReady, shellPod, waitForPod } from '../support/pods.js';
+import { waitFor } from '../support/wait.js';
 
 let cluster: TestCluster;
 
@@ -117,5 +118,31 @@ describe('pods on Docker', { timeout: 180_000 }, () => {
     expect(containerStatus(waiting, 'main')?.state?.waiting?.message).toMatch(/later/);
     await cluster.client.create(ConfigMaps, { metadata: { name: 'later', namespace: 'default' }, data: { x: '1' } });
     await waitForPod(cluster.client, 'needs-config', isRunningAndReady, 'Running once the configMap exists', 60_000);
+  });
+
+  it('publishes a hostPort on the node, reachable from 127.0.0.1', async () => {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const pod = shellPod('published', 'echo published-ok > /tmp/index.html; httpd -f -p 8080 -h /tmp');
+    pod.spec!.containers[0]!.ports = [{ containerPort: 8080, hostPort: port, hostIP: '127.0.0.1' }];
+    await cluster.client.create(Pods, pod);
+    await waitForPod(cluster.client, 'published', isRunningAndReady, 'Running');
+    const body = await waitFor(async () => {
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}/index.html`);
+        return response.ok ? await response.text() : undefined;
+      } catch {
+        return undefined;
+      }
+    }, { what: `http://127.0.0.1:${port}/ to answer`, timeoutMs: 30_000, intervalMs: 200 });
+    expect(body.trim()).toBe('published-ok');
+  });
+
+  it('applies the securityContext: user, group, read-only root filesystem', async () => {
+    const pod = shellPod('locked', 'test "$(id -u)" = 65534 && test "$(id -g)" = 65534 && ! touch /x 2>/dev/null || exit 4; sleep 3600');
+    pod.spec!.securityContext = { runAsUser: 1000, runAsGroup: 65534 };
+    pod.spec!.containers[0]!.securityContext = { runAsUser: 65534, readOnlyRootFilesystem: true };
+    await cluster.client.create(Pods, pod);
+    const running = await waitForPod(cluster.client, 'locked', isRunningAndReady, 'Running (its checks passed)');
+    expect(containerStatus(running, 'main')?.restartCount).toBe(0);
   });
 });
