@@ -1,26 +1,11 @@
-// Kubernetes' remotecommand protocol over WebSocket (v5.channel.k8s.io, v4.channel.k8s.io): every
-// binary message starts with a channel byte: 0 stdin, 1 stdout, 2 stderr, 3 error (one metav1
-// Status when the command ends), 4 resize ({"Width":w,"Height":h}); v5 adds 255, a close signal
-// whose second byte names the stream the client is done with (stdin). The server closes the
-// WebSocket normally after the status, so the client's readers see EOF.
+// Kubernetes' remotecommand exchange, whatever carries it (WebSocket v5/v4 for kubectl 1.30+, SPDY
+// v4 for older clients): stdin, stdin's end and terminal resizes come in; stdout and stderr go out;
+// when the command ends one metav1 Status goes out on the error stream and the exchange closes.
 import type { Readable } from 'node:stream';
-import { WebSocket, type RawData } from 'ws';
 import type { ExecSession } from '../runtime/runtime.js';
-
-export const PROTOCOL_V5 = 'v5.channel.k8s.io';
-export const PROTOCOL_V4 = 'v4.channel.k8s.io';
-/** Best first: a client offering both gets v5. */
-export const SUPPORTED_PROTOCOLS: readonly string[] = [PROTOCOL_V5, PROTOCOL_V4];
-
-export const CHANNEL = { stdin: 0, stdout: 1, stderr: 2, error: 3, resize: 4, close: 255 } as const;
 
 /** Output after the exit is flushed, but a background process holding the stream open does not hold the status back. */
 const OUTPUT_GRACE_MS = 2000;
-
-export function chooseProtocol(offered: Iterable<string>): string | undefined {
-  const set = new Set(offered);
-  return SUPPORTED_PROTOCOLS.find((p) => set.has(p));
-}
 
 export interface Status {
   metadata: Record<string, never>;
@@ -50,37 +35,46 @@ export function failureStatus(code: 400 | 404 | 500, message: string): Status {
   return { metadata: {}, status: 'Failure', message: text, reason, details: { causes: [{ message }] }, code };
 }
 
-function frame(channel: number, data: Buffer): Buffer {
-  return Buffer.concat([Buffer.from([channel]), data]);
+export type ClientInput =
+  | { readonly kind: 'stdin'; readonly data: Buffer }
+  | { readonly kind: 'stdinEnd' }
+  | { readonly kind: 'resize'; readonly width: number; readonly height: number };
+
+/** One client connection, after the upgrade, in the terms of the exchange. */
+export interface CommandTransport {
+  /** Delivers the client's input in order, including what came before this call. */
+  input(handler: (input: ClientInput) => void): void;
+  /** Stops and restarts reading from the client (stdin is full). */
+  pause(): void;
+  resume(): void;
+  write(stream: 'stdout' | 'stderr', data: Buffer): Promise<void>;
+  /** Sends the status and closes the exchange. */
+  finish(status: Status): Promise<void>;
+  onClose(handler: () => void): void;
+  readonly open: boolean;
 }
 
-function toBuffer(data: RawData): Buffer {
-  if (Buffer.isBuffer(data)) return data;
-  if (Array.isArray(data)) return Buffer.concat(data);
-  return Buffer.from(data);
+/** A terminal size message ({"Width":w,"Height":h}); anything else is ignored, as the kubelet only logs it. */
+export function parseResize(text: string): { width: number; height: number } | undefined {
+  let size: unknown;
+  try {
+    size = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (size === null || typeof size !== 'object') return undefined;
+  const { Width: width, Height: height } = size as { Width?: unknown; Height?: unknown };
+  if (typeof width !== 'number' || typeof height !== 'number' || width <= 0 || height <= 0) return undefined;
+  return { width, height };
 }
 
-/** Sends one message and resolves once it went out (or the connection is gone). */
-function send(ws: WebSocket, data: Buffer): Promise<void> {
-  return new Promise((resolve) => {
-    if (ws.readyState !== WebSocket.OPEN) return resolve();
-    ws.send(data, () => resolve());
-  });
-}
-
-/** Ends the exchange: the status on the error channel, then a normal close. */
-export async function finish(ws: WebSocket, status: Status): Promise<void> {
-  await send(ws, frame(CHANNEL.error, Buffer.from(JSON.stringify(status))));
-  if (ws.readyState === WebSocket.OPEN) ws.close(1000);
-}
-
-/** Copies a stream to a channel, one message in flight at a time (the client's pace). */
-function pump(ws: WebSocket, stream: Readable | undefined, channel: number): Promise<void> {
+/** Copies a stream to the client, one piece in flight at a time (the client's pace). */
+function pump(transport: CommandTransport, stream: Readable | undefined, name: 'stdout' | 'stderr'): Promise<void> {
   if (stream === undefined) return Promise.resolve();
   return new Promise((resolve) => {
     stream.on('data', (chunk: Buffer) => {
       stream.pause();
-      void send(ws, frame(channel, chunk)).then(() => stream.resume());
+      void transport.write(name, chunk).then(() => stream.resume());
     });
     stream.once('end', resolve);
     stream.once('close', resolve);
@@ -89,34 +83,10 @@ function pump(ws: WebSocket, stream: Readable | undefined, channel: number): Pro
 }
 
 /**
- * Holds what the client sends from the moment of the upgrade until the session exists: clients
- * send stdin (and v5's close) at once, while starting the command in the runtime takes a while.
+ * Connects a running session to the client: input in, output out, then the exit status. Resolves
+ * when the exchange is over; a client that leaves closes the session.
  */
-export class Inbox {
-  private readonly held: Buffer[] = [];
-  private handler: ((message: Buffer) => void) | undefined;
-
-  constructor(ws: WebSocket) {
-    ws.on('message', (data: RawData) => {
-      const message = toBuffer(data);
-      if (this.handler === undefined) this.held.push(message);
-      else this.handler(message);
-    });
-  }
-
-  /** Delivers the held messages, then every later one, to `handler`. */
-  take(handler: (message: Buffer) => void): void {
-    this.handler = handler;
-    for (const message of this.held.splice(0)) handler(message);
-  }
-}
-
-/**
- * Connects a running session to the client: stdin and resize in, stdout and stderr out, then the
- * exit status. Resolves when the exchange is over; a client that leaves closes the session.
- */
-export async function serveSession(ws: WebSocket, inbox: Inbox, session: ExecSession, command: readonly string[]): Promise<void> {
-  const v5 = ws.protocol === PROTOCOL_V5;
+export async function serveSession(transport: CommandTransport, session: ExecSession, command: readonly string[]): Promise<void> {
   let stdinEnded = false;
   const endStdin = (): void => {
     if (stdinEnded) return;
@@ -125,27 +95,24 @@ export async function serveSession(ws: WebSocket, inbox: Inbox, session: ExecSes
   };
   session.stdin?.on('error', () => {});
   let clientGone = false;
-  ws.once('close', () => {
+  transport.onClose(() => {
     clientGone = true;
     endStdin();
     session.close?.();
   });
-  inbox.take((message) => {
-    const channel = message[0];
-    const payload = message.subarray(1);
-    if (channel === CHANNEL.stdin && !stdinEnded && payload.length > 0 && session.stdin !== undefined) {
-      // The client's pace follows the command's: stop reading while stdin is full.
-      if (!session.stdin.write(payload)) {
-        ws.pause();
-        session.stdin.once('drain', () => ws.resume());
+  transport.input((input) => {
+    if (input.kind === 'stdin' && !stdinEnded && session.stdin !== undefined) {
+      if (!session.stdin.write(input.data)) {
+        transport.pause();
+        session.stdin.once('drain', () => transport.resume());
       }
-    } else if (channel === CHANNEL.resize) {
-      resize(session, payload);
-    } else if (channel === CHANNEL.close && v5 && payload[0] === CHANNEL.stdin) {
+    } else if (input.kind === 'stdinEnd') {
       endStdin();
+    } else if (input.kind === 'resize') {
+      session.resize({ width: input.width, height: input.height }).catch(() => {});
     }
   });
-  const outputs = Promise.all([pump(ws, session.stdout, CHANNEL.stdout), pump(ws, session.stderr, CHANNEL.stderr)]);
+  const outputs = Promise.all([pump(transport, session.stdout, 'stdout'), pump(transport, session.stderr, 'stderr')]);
   let status: Status;
   try {
     const code = await session.exitCode;
@@ -156,17 +123,5 @@ export async function serveSession(ws: WebSocket, inbox: Inbox, session: ExecSes
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([outputs, new Promise((resolve) => (timer = setTimeout(resolve, OUTPUT_GRACE_MS)))]);
   clearTimeout(timer);
-  if (!clientGone) await finish(ws, status);
-}
-
-function resize(session: ExecSession, payload: Buffer): void {
-  let size: { Width?: unknown; Height?: unknown };
-  try {
-    size = JSON.parse(payload.toString('utf8')) as { Width?: unknown; Height?: unknown };
-  } catch {
-    return; // A malformed resize is ignored, as the kubelet only logs it.
-  }
-  const { Width: width, Height: height } = size ?? {};
-  if (typeof width !== 'number' || typeof height !== 'number' || width <= 0 || height <= 0) return;
-  session.resize({ width, height }).catch(() => {});
+  if (!clientGone) await transport.finish(status);
 }
