@@ -130,6 +130,8 @@ export async function eventsFor(client: RestClient, namespace: string, name: str
  */
 export class ActivePodCounter {
   max = 0;
+  /** The fewest seen at once since the last resetMin(). */
+  min = Number.POSITIVE_INFINITY;
   private readonly active = new Set<string>();
   private readonly abort = new AbortController();
   private done: Promise<void> | undefined;
@@ -138,6 +140,10 @@ export class ActivePodCounter {
 
   get current(): number {
     return this.active.size;
+  }
+
+  resetMin(): void {
+    this.min = this.active.size;
   }
 
   async start(): Promise<void> {
@@ -161,5 +167,6 @@ export class ActivePodCounter {
     if (type !== 'DELETED' && isPodActive(pod)) this.active.add(uid);
     else this.active.delete(uid);
     this.max = Math.max(this.max, this.active.size);
+    this.min = Math.min(this.min, this.active.size);
   }
 }
