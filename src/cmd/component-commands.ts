@@ -3,6 +3,8 @@
 import type { Command } from 'commander';
 import { loadKubeconfig } from '../client/kubeconfig.js';
 import { RestClient } from '../client/rest-client.js';
+import { allControllers } from '../controller/all-controllers.js';
+import { ControllerManager } from '../controller/controller-manager.js';
 import { SuperScheduler } from '../scheduler/scheduler.js';
 import { createLogger } from '../util/log.js';
 import { addSuperletOptions, startSuperlet, type SuperletFlags } from './superlet-options.js';
@@ -41,6 +43,26 @@ export function registerComponentCommands(program: Command, signal: AbortSignal)
       const scheduler = new SuperScheduler({ client: new RestClient({ config }), logger: createLogger('supernetes').child('scheduler') });
       await scheduler.start(signal);
       console.log('SuperScheduler running');
+      await waitForAbort(signal);
+    });
+
+  program
+    .command('controller')
+    .description('run SuperController alone: the reconcile loops (one leader among several processes)')
+    .requiredOption('--kubeconfig <file>', 'how to reach the API server')
+    .option('--context <name>', 'kubeconfig context')
+    .option('--no-leader-elect', 'act at once, without taking the supernetes-controller Lease (only one process may run)')
+    .action(async (flags: KubeconfigFlags & { leaderElect: boolean }) => {
+      const config = await loadKubeconfig(flags.kubeconfig, flags.context);
+      const logger = createLogger('supernetes').child('controller');
+      const manager = new ControllerManager({
+        client: new RestClient({ config: { ...config, userAgent: 'supernetes-controller' } }),
+        controllers: allControllers(),
+        leaderElection: flags.leaderElect ? {} : false,
+        logger,
+      });
+      await manager.start(signal);
+      console.log(flags.leaderElect ? 'SuperController running (waiting for the lease kube-system/supernetes-controller)' : 'SuperController running');
       await waitForAbort(signal);
     });
 }

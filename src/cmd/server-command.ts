@@ -7,6 +7,8 @@ import { startControlPlane } from '../apiserver/control-plane.js';
 import { joinCluster } from '../client/join.js';
 import { loadKubeconfig } from '../client/kubeconfig.js';
 import { RestClient } from '../client/rest-client.js';
+import { allControllers } from '../controller/all-controllers.js';
+import { ControllerManager } from '../controller/controller-manager.js';
 import { SuperScheduler } from '../scheduler/scheduler.js';
 import { createLogger } from '../util/log.js';
 import { addSuperletOptions, startSuperlet, type SuperletFlags } from './superlet-options.js';
@@ -20,7 +22,7 @@ interface ServerCommandOptions extends SuperletFlags {
 }
 
 /** Components `--disable` may name. */
-const OPTIONAL_COMPONENTS = ['scheduler', 'superlet'] as const;
+const OPTIONAL_COMPONENTS = ['controller', 'scheduler', 'superlet'] as const;
 
 function parseDisable(text: string): Set<string> {
   const names = text.split(',').map((n) => n.trim()).filter((n) => n !== '');
@@ -36,7 +38,7 @@ export function registerServerCommand(program: Command, signal: AbortSignal): vo
   addSuperletOptions(
     program
       .command('server')
-      .description('run a whole cluster: SuperCache, SuperAPIServer, SuperScheduler and a superlet for this machine')
+      .description('run a whole cluster: SuperCache, SuperAPIServer, SuperController, SuperScheduler and a superlet for this machine')
       .option('--data-dir <dir>', 'state, certificates and kubeconfig live here', process.env.SUPERNETES_DATA_DIR ?? '.data/server')
       .option('--bind <address>', 'address to serve HTTPS on', '127.0.0.1')
       .option('--https-port <port>', 'HTTPS port (0 picks a free one)', '6443')
@@ -51,9 +53,17 @@ export function registerServerCommand(program: Command, signal: AbortSignal): vo
     const components = new AbortController();
     signal.addEventListener('abort', () => components.abort(), { once: true });
     try {
+      const adminConfig = await loadKubeconfig(plane.kubeconfigPath);
+      if (!disabled.has('controller')) {
+        // Elected like a separate `supernetes controller`, so more servers may share one store.
+        await new ControllerManager({
+          client: new RestClient({ config: { ...adminConfig, userAgent: 'supernetes-controller' } }),
+          controllers: allControllers(),
+          logger: logger.child('controller'),
+        }).start(components.signal);
+      }
       if (!disabled.has('scheduler')) {
-        const config = await loadKubeconfig(plane.kubeconfigPath);
-        await new SuperScheduler({ client: new RestClient({ config }), logger: logger.child('scheduler') }).start(components.signal);
+        await new SuperScheduler({ client: new RestClient({ config: adminConfig }), logger: logger.child('scheduler') }).start(components.signal);
       }
       if (!disabled.has('superlet')) {
         const config = await joinCluster({ server: plane.url, token: plane.nodeToken.token });

@@ -1,0 +1,8 @@
+// The controllers SuperController runs, in one list, so `supernetes server` and `supernetes
+// controller` run the same set.
+import type { ControllerFactory } from './controller.js';
+import { replicaSetController } from './replicaset/index.js';
+
+export function allControllers(): ControllerFactory[] {
+  return [replicaSetController];
+}
