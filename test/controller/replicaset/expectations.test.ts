@@ -35,7 +35,7 @@ class LaggyWatchClient extends RestClient {
     }
     const buffer: { at: number; event: WatchEvent<T> }[] = [];
     let finished = false;
-    let failure: unknown;
+    let failure: Error | undefined;
     let wake: (() => void) | undefined;
     const pump = (async () => {
       try {
@@ -44,7 +44,7 @@ class LaggyWatchClient extends RestClient {
           wake?.();
         }
       } catch (error) {
-        failure = error;
+        failure = error instanceof Error ? error : new Error(String(error));
       } finally {
         finished = true;
         wake?.();

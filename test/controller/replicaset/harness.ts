@@ -102,7 +102,7 @@ export async function setPodStatus(client: RestClient, pod: Pod, options: PodSta
   const fresh = await client.get<Pod>(Pods, pod.metadata?.name ?? '', pod.metadata?.namespace);
   const since = timestamp((options.readySince ?? new Date()).getTime());
   const conditions: PodCondition[] = [{ type: 'Ready', status: options.ready === true ? 'True' : 'False', lastTransitionTime: since }];
-  fresh.status = {
+  const status: Pod['status'] = {
     phase: options.phase,
     conditions,
     containerStatuses: [
@@ -116,7 +116,7 @@ export async function setPodStatus(client: RestClient, pod: Pod, options: PodSta
       },
     ],
   };
-  return client.update<Pod>(Pods, fresh, { subresource: 'status' });
+  return client.update<Pod>(Pods, { ...fresh, status }, { subresource: 'status' });
 }
 
 export async function eventsFor(client: RestClient, namespace: string, name: string): Promise<Event[]> {
