@@ -252,7 +252,7 @@ describe('restarts and bad specs', () => {
         annotations: { 'batch.kubernetes.io/cronjob-scheduled-timestamp': new Date(firstSlot).toISOString().replace('.000Z', 'Z') },
         ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: 'crash', uid: cj.metadata?.uid ?? '', controller: true, blockOwnerDeletion: true }],
       },
-      spec: structuredClone(cj.spec?.jobTemplate.spec) as NonNullable<Job['spec']>,
+      spec: structuredClone(cj.spec?.jobTemplate.spec),
     });
     offsetMs = firstSlot + MINUTE + 1_000 - Date.now();
     await env.restartControllers();
