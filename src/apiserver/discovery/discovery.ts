@@ -21,7 +21,7 @@ function subresourcesOf(d: ResourceDescriptor): { name: string; kind: string; gr
 }
 
 const SUBRESOURCE_KINDS: Record<string, string> = { binding: 'Binding', eviction: 'Eviction', log: 'Pod', exec: 'PodExecOptions', attach: 'PodAttachOptions', portforward: 'PodPortForwardOptions', proxy: 'NodeProxyOptions' };
-const SUBRESOURCE_VERBS: Record<string, string[]> = { binding: ['create'], eviction: ['create'], log: ['get'], exec: ['create', 'get'], attach: ['create', 'get'], portforward: ['create', 'get'], proxy: ['create', 'delete', 'get', 'patch', 'update'] };
+const SUBRESOURCE_VERBS: Record<string, string[]> = { binding: ['create'], eviction: ['create'], log: ['get'], exec: ['create', 'get'], attach: ['create', 'get'], portforward: ['create', 'get'], proxy: ['create', 'delete', 'get', 'patch', 'update'], finalize: ['update'] };
 
 export function apiVersions(serverAddress: string): object {
   return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };

@@ -116,6 +116,14 @@ export function prepareForUpdate(descriptor: ResourceDescriptor, next: KubeObjec
     if (managedFields !== undefined) result.metadata = { ...current.metadata, managedFields };
     return result;
   }
+  if (subresource === 'finalize') {
+    // namespaces/finalize: only spec.finalizers changes (upstream's finalize strategy).
+    const finalizers = (next.spec as { finalizers?: unknown } | undefined)?.finalizers ?? [];
+    result = { ...current, spec: { ...(current.spec as object | undefined), finalizers } };
+    const managedFields = next.metadata?.managedFields;
+    if (managedFields !== undefined) result.metadata = { ...current.metadata, managedFields };
+    return result;
+  }
   result = { ...next, metadata: meta };
   if (descriptor.hasStatus) {
     if (current.status === undefined) delete result.status;

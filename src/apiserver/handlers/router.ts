@@ -57,6 +57,11 @@ export async function routeResource(context: RequestContext, watchSettings: Watc
     if (verb === 'patch') return scalePatchHandler(context);
     throw methodNotAllowed();
   }
+  // namespaces/finalize: PUT only, as upstream; it changes spec.finalizers and nothing else.
+  if (subresource === 'finalize' && descriptor.otherSubresources?.includes('finalize') === true) {
+    if (verb === 'update') return updateHandler(context);
+    throw methodNotAllowed();
+  }
   if (descriptor.group === '' && descriptor.plural === 'pods') {
     const podHandler = podSubresourceHandler(subresource, verb);
     if (podHandler !== undefined) return podHandler(context);

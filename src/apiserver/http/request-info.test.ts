@@ -20,6 +20,8 @@ describe('parseRequestInfo', () => {
     ['PATCH', '/apis/apps/v1/namespaces/ns/deployments/d/scale', { verb: 'patch', group: 'apps', version: 'v1', resource: 'deployments', subresource: 'scale' }],
     ['GET', '/api/v1/namespaces', { verb: 'list', resource: 'namespaces' }],
     ['GET', '/api/v1/namespaces/kube-system', { verb: 'get', resource: 'namespaces', name: 'kube-system' }],
+    ['PUT', '/api/v1/namespaces/ns1/status', { verb: 'update', resource: 'namespaces', name: 'ns1', subresource: 'status' }],
+    ['PUT', '/api/v1/namespaces/ns1/finalize', { verb: 'update', resource: 'namespaces', name: 'ns1', subresource: 'finalize' }],
     ['GET', '/api/v1/pods', { verb: 'list', resource: 'pods' }],
     ['GET', '/apis/batch/v1/jobs', { verb: 'list', group: 'batch', resource: 'jobs' }],
   ])('%s %s', (method, url, expected) => {

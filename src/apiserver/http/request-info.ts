@@ -65,7 +65,10 @@ export function parseRequestInfo(method: string, pathname: string, query: URLSea
     rest = rest.slice(1);
   }
   let namespace: string | undefined;
-  if (rest[0] === 'namespaces' && rest.length >= 3) {
+  // /api/v1/namespaces/{name}/status and /finalize are subresources of the namespace itself, not
+  // a resource inside it (upstream's namespaceSubresources).
+  const namespaceSubresource = rest[0] === 'namespaces' && rest.length === 3 && NAMESPACE_SUBRESOURCES.has(rest[2] ?? '');
+  if (rest[0] === 'namespaces' && rest.length >= 3 && !namespaceSubresource) {
     namespace = rest[1];
     rest = rest.slice(2);
   } else if (rest[0] === 'namespaces' && rest.length === 2) {
@@ -93,6 +96,8 @@ export function parseRequestInfo(method: string, pathname: string, query: URLSea
     ...(subresource === undefined ? {} : { subresource }),
   };
 }
+
+const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
 
 function isWatch(query: URLSearchParams): boolean {
   const value = query.get('watch');

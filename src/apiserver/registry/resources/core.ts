@@ -1,6 +1,7 @@
 // The core group (v1): namespaces, pods, nodes, services, endpoints, events, configmaps, secrets,
 // serviceaccounts. Pod, Service and Node behaviour lives in their own files.
 import { nameIsDNS1035Label, validateNamespaceName } from '../../../api/validation/name-rules.js';
+import { isQualifiedName } from '../../../api/validation/names.js';
 import { forbidden } from '../../../api/api-errors.js';
 import type { FieldCause } from '../../../api/api-errors.js';
 import type { KubeObject, ResourceDescriptor } from '../resource.js';
@@ -39,6 +40,26 @@ function validateConfigMap(cm: KubeObject): FieldCause[] {
   return causes;
 }
 
+/** Upstream's validateFinalizerName for spec.finalizers: a qualified name, or the standard "kubernetes". */
+function validateNamespaceFinalizers(ns: KubeObject): FieldCause[] {
+  const causes: FieldCause[] = [];
+  const finalizers = field(ns, 'spec', 'finalizers');
+  if (finalizers === undefined || finalizers === null) return causes;
+  if (!Array.isArray(finalizers)) {
+    return [{ reason: 'FieldValueInvalid', field: 'spec.finalizers', message: 'spec.finalizers: Invalid value: "": must be a list of finalizer names' }];
+  }
+  finalizers.forEach((name: unknown, i) => {
+    const path = `spec.finalizers[${i}]`;
+    const text = typeof name === 'string' ? name : JSON.stringify(name);
+    const problems = typeof name === 'string' ? isQualifiedName(name) : ['must be a string'];
+    if (problems.length === 0 && typeof name === 'string' && !name.includes('/') && name !== 'kubernetes') {
+      problems.push('name is neither a standard finalizer name nor is it fully qualified');
+    }
+    for (const problem of problems) causes.push({ reason: 'FieldValueInvalid', field: path, message: `${path}: Invalid value: "${text}": ${problem}` });
+  });
+  return causes;
+}
+
 export const namespaces: ResourceDescriptor = defineResource({
   ...core,
   kind: 'Namespace',
@@ -59,6 +80,15 @@ export const namespaces: ResourceDescriptor = defineResource({
       status.phase ??= 'Active';
       ns.status = status;
       ns.metadata = { ...ns.metadata, labels: { ...ns.metadata?.labels, 'kubernetes.io/metadata.name': ns.metadata?.name ?? '' } };
+    },
+    validate: validateNamespaceFinalizers,
+    // As upstream's namespace strategy: spec.finalizers changes only through namespaces/finalize.
+    prepareForUpdate: (ns, old) => {
+      const finalizers = field(old, 'spec', 'finalizers');
+      const spec = { ...(ns.spec as object | undefined) } as { finalizers?: unknown };
+      if (finalizers === undefined) delete spec.finalizers;
+      else spec.finalizers = finalizers;
+      ns.spec = spec;
     },
     holdsDeletion: (ns) => list(field(ns, 'spec', 'finalizers')).length > 0,
     onDeletionStarted: (ns) => {
