@@ -17,23 +17,20 @@ type Indexers<T> = Record<string, (obj: T) => string[]>;
 
 export class InformerFactory {
   private readonly informers = new Map<string, Informer<KubeObject>>();
-  private readonly indexers = new Map<string, Indexers<KubeObject>>();
   private started: AbortSignal | undefined;
 
   constructor(private readonly options: InformerFactoryOptions) {}
 
   /**
-   * The shared informer for a type (made on first ask). Indexers may be added by any caller
-   * before start(); an index name asked for twice must mean the same function.
+   * The shared informer for a type (made on first ask). Each caller may bring indexers, before
+   * start(); they are gathered into the one informer (a name asked for twice keeps the first).
    */
   for<T extends KubeObject>(type: ResourceType, indexers: Indexers<T> = {}): Informer<T> {
     const key = `${type.group}/${type.version}/${type.plural}`;
-    const known = this.informers.get(key);
+    const known = this.informers.get(key) as Informer<T> | undefined;
     if (known !== undefined) {
-      if (Object.keys(indexers).some((name) => !(this.indexers.get(key) ?? {})[name])) {
-        throw new Error(`informer for ${type.plural}: indexers must be given on first use (before any other caller)`);
-      }
-      return known as unknown as Informer<T>;
+      if (Object.keys(indexers).length > 0) known.addIndexers(indexers);
+      return known;
     }
     if (this.started !== undefined) throw new Error(`informer for ${type.plural} asked for after start()`);
     const informer = new Informer<T>({
@@ -44,7 +41,6 @@ export class InformerFactory {
       ...(this.options.logger === undefined ? {} : { logger: this.options.logger.child(type.plural) }),
     });
     this.informers.set(key, informer as unknown as Informer<KubeObject>);
-    this.indexers.set(key, indexers as Indexers<KubeObject>);
     return informer;
   }
 

@@ -54,6 +54,12 @@ export class Informer<T extends KubeObject> {
     this.log = options.logger ?? createLogger(`informer/${options.type.plural}`);
   }
 
+  /** More indexers, before start() (the shared informer factory gathers every caller's). */
+  addIndexers(indexers: Record<string, (obj: T) => string[]>): void {
+    if (this.started) throw new Error(`informer for ${this.options.type.plural}: indexers must be added before start()`);
+    this.store.addIndexers(indexers);
+  }
+
   /** Registered after the first sync, the handler first gets an add for every cached object, as client-go does. */
   onAdd(handler: AddHandler<T>): void {
     this.addHandlers.push(handler);

@@ -43,6 +43,16 @@ export class ObjectStore<T extends KubeObject> {
     for (const name of Object.keys(indexers)) this.indices.set(name, new Map());
   }
 
+  /** Adds indexers while the store is still empty (shared informers gather them before start). */
+  addIndexers(indexers: Record<string, IndexFunc<T>>): void {
+    if (this.objects.size > 0) throw new Error('indexers can only be added before the store fills');
+    for (const [name, indexer] of Object.entries(indexers)) {
+      if (this.indices.has(name)) continue;
+      this.indexers[name] = indexer;
+      this.indices.set(name, new Map());
+    }
+  }
+
   get size(): number {
     return this.objects.size;
   }
