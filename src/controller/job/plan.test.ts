@@ -1,6 +1,7 @@
 import type { Job } from 'kubernetes-types/batch/v1.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { describe, expect, it } from 'vitest';
+import { pastBackoffLimitOnFailure } from './job-controller.js';
 import { planPods, wantActive } from './plan.js';
 
 const job = (spec: Partial<NonNullable<Job['spec']>>): Job => ({ metadata: { name: 'j', uid: 'u' }, spec: { template: { spec: { containers: [] } }, ...spec } });
@@ -54,5 +55,23 @@ describe('planPods', () => {
     const input = { ...base, active: [], terminating: 1 };
     expect(planPods({ ...input, job: job({ parallelism: 1, completions: 1 }) })).toEqual({ kind: 'create', count: 1 });
     expect(planPods({ ...input, job: job({ parallelism: 1, completions: 1, podReplacementPolicy: 'Failed' }) })).toEqual({ kind: 'none' });
+  });
+});
+
+describe('backoffLimit with restartPolicy OnFailure', () => {
+  const onFailure = (backoffLimit: number): Job => ({ metadata: { name: 'j' }, spec: { backoffLimit, template: { spec: { restartPolicy: 'OnFailure', containers: [] } } } });
+  const restarted = (phase: string, restartCount: number): Pod => ({
+    metadata: { name: 'p' },
+    status: { phase, containerStatuses: [{ name: 'c', image: 'i', imageID: '', ready: false, restartCount }] },
+  });
+
+  it('counts container restarts of running and pending pods against the limit', () => {
+    expect(pastBackoffLimitOnFailure(onFailure(3), [restarted('Running', 2)])).toBe(false);
+    expect(pastBackoffLimitOnFailure(onFailure(3), [restarted('Running', 2), restarted('Pending', 1)])).toBe(true);
+    // Finished pods' restarts do not count.
+    expect(pastBackoffLimitOnFailure(onFailure(3), [restarted('Failed', 5)])).toBe(false);
+    // A limit of 0 means any restart.
+    expect(pastBackoffLimitOnFailure(onFailure(0), [restarted('Running', 1)])).toBe(true);
+    expect(pastBackoffLimitOnFailure(job({ backoffLimit: 0 }), [restarted('Running', 9)])).toBe(false);
   });
 });

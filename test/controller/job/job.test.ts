@@ -2,7 +2,7 @@
 // each pod's phase through pods/status, so every step is under the test's control.
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Jobs } from '../../../src/client/resource-types.js';
+import { Jobs, Pods } from '../../../src/client/resource-types.js';
 import { jobControllerWith, ttlAfterFinishedController } from '../../../src/controller/job/index.js';
 import { startTestControllers, type TestControllers } from '../../support/controllers.js';
 import { waitFor } from '../../support/wait.js';
@@ -75,6 +75,29 @@ describe('a NonIndexed Job', () => {
     await finishPod(env.client, first as Pod, 'Succeeded');
     await waitForJob(env.client, ns, 'steady', (j) => j.status?.succeeded === 1 && j.status.active === 2, 'one succeeded, two active');
     expect(await jobPods(env.client, ns, 'steady')).toHaveLength(3);
+  });
+});
+
+describe('pods the Job did not create', () => {
+  it('adopts a matching orphan instead of creating a pod, and releases a pod relabelled away', async () => {
+    const ns = await newNamespace(env.client, 'job');
+    const orphan = await env.client.create<Pod>(Pods, {
+      metadata: { name: 'stray', namespace: ns, labels: { app: 'adopter' } },
+      spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: 'supernetes.local/busybox:latest' }] },
+    });
+    const job = await createJob(env.client, { ...jobObject('adopter', ns, { manualSelector: true, selector: { matchLabels: { app: 'adopter' } } }) });
+    const adopted = await waitFor(async () => {
+      const pod = await env.client.get<Pod>(Pods, 'stray', ns);
+      return pod.metadata?.ownerReferences?.[0]?.uid === job.metadata?.uid ? pod : undefined;
+    }, { what: 'the orphan adopted' });
+    expect(adopted.metadata?.uid).toBe(orphan.metadata?.uid);
+    expect(adopted.metadata?.ownerReferences?.[0]).toMatchObject({ kind: 'Job', name: 'adopter', controller: true, blockOwnerDeletion: true });
+    await waitForJob(env.client, ns, 'adopter', (j) => j.status?.active === 1, 'the adopted pod active');
+    expect((await env.client.list<Pod>(Pods, { namespace: ns })).items).toHaveLength(1);
+    // Relabelled out of the selector: released, and a replacement made.
+    await env.client.patch(Pods, 'stray', ns, { metadata: { labels: { app: 'elsewhere' } } }, 'merge');
+    await waitFor(async () => ((await env.client.get<Pod>(Pods, 'stray', ns)).metadata?.ownerReferences ?? []).length === 0, { what: 'the pod released' });
+    await waitFor(async () => (await env.client.list<Pod>(Pods, { namespace: ns, labelSelector: 'app=adopter' })).items.length === 1, { what: 'a replacement pod' });
   });
 });
 
