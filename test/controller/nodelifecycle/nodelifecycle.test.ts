@@ -66,7 +66,8 @@ describe('node lifecycle controller', () => {
         const node = await lost.node();
         return readyOf(node)?.status === 'Unknown' ? node : undefined;
       }, { what: 'the lost node to turn Unknown', timeoutMs: 10_000 });
-      expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(GRACE_MS);
+      // The last renewal may have landed up to one renew period before the stop.
+      expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(GRACE_MS - 250);
       for (const type of ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure']) {
         expect(unknown.status?.conditions?.find((c) => c.type === type)).toMatchObject({
           status: 'Unknown',
