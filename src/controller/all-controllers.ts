@@ -1,8 +1,10 @@
 // The controllers SuperController runs, in one list, so `supernetes server` and `supernetes
 // controller` run the same set.
 import type { ControllerFactory } from './controller.js';
+import { cronJobController } from './cronjob/index.js';
+import { jobController, ttlAfterFinishedController } from './job/index.js';
 import { replicaSetController } from './replicaset/index.js';
 
 export function allControllers(): ControllerFactory[] {
-  return [replicaSetController];
+  return [replicaSetController, jobController, ttlAfterFinishedController, cronJobController];
 }

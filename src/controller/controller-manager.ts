@@ -2,6 +2,7 @@
 // run it, and in the leader builds the shared informers and the controllers, syncs the caches, and
 // runs every controller until leadership or the process ends. A leader that loses its lease stops
 // its controllers at once and goes back to waiting, so two managers never both act.
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { EventRecorder } from '../client/event-recorder.js';
@@ -74,6 +75,8 @@ export class ControllerManager {
 
   private async runControllers(signal: AbortSignal): Promise<void> {
     const { client, logger } = this.options;
+    // Every informer, queue and watch of every controller listens on it.
+    setMaxListeners(0, signal);
     const context: ControllerContext = {
       client,
       informers: new InformerFactory({ client, logger: logger.child('informers') }),

@@ -1,5 +1,6 @@
 // Controllers under test against a real in-process API server (no Docker): builds the context the
 // controller manager would, starts the given controllers, and stops them with the control plane.
+import { setMaxListeners } from 'node:events';
 import { EventRecorder } from '../../src/client/event-recorder.js';
 import { InformerFactory } from '../../src/client/informer-factory.js';
 import { loadKubeconfig } from '../../src/client/kubeconfig.js';
@@ -40,6 +41,8 @@ export async function startTestControllers(factories: ControllerFactory[], optio
 
   const start = async (): Promise<void> => {
     stopSignal = new AbortController();
+    // Every informer, queue and watch of every controller listens on it.
+    setMaxListeners(0, stopSignal.signal);
     const controllerClient = new RestClient({ config: { ...config, userAgent: 'supernetes-controller' } });
     context = {
       client: controllerClient,
