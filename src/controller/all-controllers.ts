@@ -3,8 +3,19 @@
 import type { ControllerFactory } from './controller.js';
 import { cronJobController } from './cronjob/index.js';
 import { jobController, ttlAfterFinishedController } from './job/index.js';
+import { nodeLifecycleController } from './nodelifecycle/index.js';
+import { podGCController } from './podgc/index.js';
 import { replicaSetController } from './replicaset/index.js';
+import { serviceAccountController } from './serviceaccount/index.js';
 
 export function allControllers(): ControllerFactory[] {
-  return [replicaSetController, jobController, ttlAfterFinishedController, cronJobController];
+  return [
+    replicaSetController,
+    jobController,
+    ttlAfterFinishedController,
+    cronJobController,
+    nodeLifecycleController(),
+    podGCController(),
+    serviceAccountController,
+  ];
 }
