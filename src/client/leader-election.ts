@@ -129,7 +129,9 @@ export class LeaderElector {
         // Clean stop: the work ends before the lease is freed, or the next leader could overlap it.
         await work;
         // Bounded: a hung request must not hold up the stop (a late renewal only makes release 409).
-        await Promise.race([this.inFlight, sleep(this.renewDeadlineMs)]);
+        const bound = new AbortController();
+        await Promise.race([this.inFlight, sleep(this.renewDeadlineMs, bound.signal)]);
+        bound.abort();
         if (this.options.releaseOnCancel ?? true) await this.release();
         this.stopped(callbacks);
         return;

@@ -2,6 +2,7 @@
 // (SuperCache and SuperAPIServer), SuperScheduler and a superlet for this machine. The scheduler and
 // the superlet reach the API server over HTTPS like any client; the superlet joins with the node
 // token exactly as a remote `supernetes agent` would.
+import { setMaxListeners } from 'node:events';
 import type { Command } from 'commander';
 import { startControlPlane } from '../apiserver/control-plane.js';
 import { joinCluster } from '../client/join.js';
@@ -51,24 +52,32 @@ export function registerServerCommand(program: Command, signal: AbortSignal): vo
     const logger = createLogger('supernetes');
     const plane = await startControlPlane({ dataDir: options.dataDir, bind: options.bind, httpsPort: port, store: options.store, logger });
     const components = new AbortController();
+    // Every informer, queue and watch of every component listens on it.
+    setMaxListeners(0, components.signal);
     signal.addEventListener('abort', () => components.abort(), { once: true });
+    const stopping: (() => Promise<void>)[] = [];
     try {
       const adminConfig = await loadKubeconfig(plane.kubeconfigPath);
       if (!disabled.has('controller')) {
         // Elected like a separate `supernetes controller`, so more servers may share one store.
-        await new ControllerManager({
+        const manager = new ControllerManager({
           client: new RestClient({ config: { ...adminConfig, userAgent: 'supernetes-controller' } }),
           controllers: allControllers(),
           logger: logger.child('controller'),
-        }).start(components.signal);
+        });
+        await manager.start(components.signal);
+        stopping.push(() => manager.stopped());
       }
       if (!disabled.has('scheduler')) {
-        await new SuperScheduler({ client: new RestClient({ config: adminConfig }), logger: logger.child('scheduler') }).start(components.signal);
+        const scheduler = new SuperScheduler({ client: new RestClient({ config: adminConfig }), logger: logger.child('scheduler') });
+        await scheduler.start(components.signal);
+        stopping.push(() => scheduler.stopped());
       }
       if (!disabled.has('superlet')) {
         const config = await joinCluster({ server: plane.url, token: plane.nodeToken.token });
         const loopback = options.bind === '0.0.0.0' || options.bind === '::' ? '127.0.0.1' : options.bind;
-        await startSuperlet({ config, flags: options, dataDir: options.dataDir, defaultAddress: loopback, logger, signal: components.signal });
+        const superlet = await startSuperlet({ config, flags: options, dataDir: options.dataDir, defaultAddress: loopback, logger, signal: components.signal });
+        stopping.push(() => superlet.stopped());
       }
     } catch (error) {
       components.abort();
@@ -80,6 +89,9 @@ export function registerServerCommand(program: Command, signal: AbortSignal): vo
     console.log(`node token (for supernetes agent --token): ${plane.nodeToken.path}`);
     console.log(`try: kubectl --kubeconfig ${plane.kubeconfigPath} get nodes`);
     await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    // The components finish what they are doing (and release the controller Lease) while the API
+    // server still answers; then the control plane stops.
+    await Promise.race([Promise.allSettled(stopping.map((stop) => stop())), new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
     await plane.stop();
   });
 }

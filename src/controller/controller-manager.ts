@@ -34,8 +34,14 @@ export interface ControllerManagerOptions {
 
 export class ControllerManager {
   private leading = false;
+  private running: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: ControllerManagerOptions) {}
+
+  /** Resolves once the controllers have stopped and the Lease is released, after the start signal aborted. */
+  async stopped(): Promise<void> {
+    await this.running.catch(() => undefined);
+  }
 
   /** True while this process leads and its controllers run. */
   isLeader(): boolean {
@@ -46,7 +52,7 @@ export class ControllerManager {
   start(signal: AbortSignal): Promise<void> {
     const election = this.options.leaderElection;
     if (election === false) {
-      void this.runControllers(signal);
+      this.running = this.runControllers(signal);
       return Promise.resolve();
     }
     const identity = election?.identity ?? `${hostname()}_${randomBytes(4).toString('hex')}`;
@@ -60,14 +66,14 @@ export class ControllerManager {
       ...(election?.renewDeadlineMs === undefined ? {} : { renewDeadlineMs: election.renewDeadlineMs }),
       ...(election?.retryPeriodMs === undefined ? {} : { retryPeriodMs: election.retryPeriodMs }),
     });
-    void elector.run(signal, {
+    this.running = elector.run(signal, {
       // The work is awaited before the lease is released, so a successor never overlaps it.
       onStartedLeading: (leaderSignal) => {
         this.options.logger.info('leading: starting controllers', { identity });
         return this.runControllers(leaderSignal);
       },
       onStoppedLeading: () => {
-        this.options.logger.warn('lost leadership: controllers stopped', { identity });
+        this.options.logger.info('leadership ended: controllers stopped', { identity });
       },
     });
     return Promise.resolve();

@@ -53,8 +53,14 @@ const ORPHAN_SCAN_MS = 10_000;
 
 export class Superlet {
   private port = 0;
+  private loops: Promise<unknown>[] = [];
 
   constructor(private readonly options: SuperletOptions) {}
+
+  /** Resolves once the loops have ended after the start signal aborted (pod syncs under way finish first). */
+  async stopped(): Promise<void> {
+    await Promise.allSettled(this.loops);
+  }
 
   /** The port the superlet's API listens on (after start). */
   get apiPort(): number {
@@ -136,9 +142,7 @@ export class Superlet {
     informer.start(signal);
     await informer.waitForSync(signal);
 
-    void podWorkers.start(signal);
-    void this.followRuntimeEvents(podWorkers, signal);
-    void this.scanForOrphans(podWorkers, signal);
+    this.loops = [podWorkers.start(signal), this.followRuntimeEvents(podWorkers, signal), this.scanForOrphans(podWorkers, signal)];
     logger.info('superlet running', { node: nodeName, port: this.port, runtime: runtime.name });
   }
 
@@ -205,8 +209,13 @@ function podApi(client: RestClient): { writeStatus: (pod: Pod, status: NonNullab
 function delay(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
-    const timer = setTimeout(resolve, ms);
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
     timer.unref();
-    signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+    signal.addEventListener('abort', done, { once: true });
   });
 }
