@@ -2,6 +2,7 @@
 // controller` run the same set.
 import type { ControllerFactory } from './controller.js';
 import { cronJobController } from './cronjob/index.js';
+import { deploymentController } from './deployment/index.js';
 import { jobController, ttlAfterFinishedController } from './job/index.js';
 import { nodeLifecycleController } from './nodelifecycle/index.js';
 import { podGCController } from './podgc/index.js';
@@ -10,6 +11,7 @@ import { serviceAccountController } from './serviceaccount/index.js';
 
 export function allControllers(): ControllerFactory[] {
   return [
+    deploymentController,
     replicaSetController,
     jobController,
     ttlAfterFinishedController,
