@@ -92,9 +92,10 @@ describe('namespace controller', () => {
     await client.create<Job>(Jobs, { metadata: { name: 'once', namespace: ns }, spec: { template: { spec: { ...podSpec, restartPolicy: 'Never' } } } });
     await client.create(Leases, { metadata: { name: 'lock', namespace: ns }, spec: { holderIdentity: 'me' } });
 
-    await client.delete(Namespaces, ns);
-    const terminating = await client.get<Namespace>(Namespaces, ns);
+    // The answer to DELETE is the namespace as the deletion left it (it may be gone a moment later).
+    const terminating = await client.delete<Namespace>(Namespaces, ns);
     expect(terminating.status?.phase).toBe('Terminating');
+    expect(terminating.metadata?.deletionTimestamp).toBeTruthy();
     await waitNamespaceGone(client, ns);
     for (const [type, name] of [
       [ConfigMaps, 'settings'], [Secrets, 'token'], [ServiceAccounts, 'robot'], [Services, 'web'], [Deployments, 'web'],
