@@ -128,7 +128,7 @@ describe(`kubectl ${newest.version} rollout against the Deployment controller`, 
     expect(condition(d, 'Progressing')).toMatchObject({ status: 'Unknown', message: 'Deployment is paused' });
     await ok(['set', 'image', 'deployment/web', 'main=supernetes.local/busybox:v3']);
     expect(await ok(['scale', 'deployment/web', '--replicas=5'])).toContain('deployment.apps/web scaled');
-    d = await waitForDeployment(cluster.client, ns, 'web', (x) => x.status?.observedGeneration === x.metadata?.generation && x.status.availableReplicas === 5, 'scaled to 5 while paused', 30_000);
+    d = await waitForDeployment(cluster.client, ns, 'web', (x) => x.status?.observedGeneration === x.metadata?.generation && x.status?.availableReplicas === 5, 'scaled to 5 while paused', 30_000);
     rss = await ownedReplicaSets(cluster.client, ns, d);
     expect(rss.some((rs) => imageOf(rs) === 'supernetes.local/busybox:v3')).toBe(false);
     expect(rss.filter((rs) => (rs.spec?.replicas ?? 0) > 0).map((rs) => [revisionOf(rs), rs.spec?.replicas])).toEqual([['5', 5]]);
