@@ -3,7 +3,9 @@
 import type { ControllerFactory } from './controller.js';
 import { cronJobController } from './cronjob/index.js';
 import { deploymentController } from './deployment/index.js';
+import { garbageCollectorController } from './garbagecollector/index.js';
 import { jobController, ttlAfterFinishedController } from './job/index.js';
+import { namespaceController } from './namespace/index.js';
 import { nodeLifecycleController } from './nodelifecycle/index.js';
 import { podGCController } from './podgc/index.js';
 import { replicaSetController } from './replicaset/index.js';
@@ -18,6 +20,8 @@ export function allControllers(): ControllerFactory[] {
     cronJobController,
     nodeLifecycleController(),
     podGCController(),
+    garbageCollectorController,
+    namespaceController,
     serviceAccountController,
   ];
 }
