@@ -1,6 +1,7 @@
 // One informer per resource type, shared by every controller in a process (client-go's
 // SharedInformerFactory): ten controllers watching pods open one watch, not ten. Ask for the
 // informers you need, register handlers, then start() once and waitForSync().
+import { setMaxListeners } from 'node:events';
 import type { Logger } from '../util/log.js';
 import { Informer } from './informer.js';
 import type { KubeObject, RestClient } from './rest-client.js';
@@ -46,6 +47,8 @@ export class InformerFactory {
 
   start(signal: AbortSignal): void {
     this.started = signal;
+    // Every informer listens on the one signal: many listeners are expected.
+    setMaxListeners(0, signal);
     for (const informer of this.informers.values()) informer.start(signal);
   }
 

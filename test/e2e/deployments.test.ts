@@ -123,4 +123,22 @@ describe('Deployments on Docker', { timeout: 300_000 }, () => {
       return pods.length === 5 && pods.every(isRunningAndReady) && !pods.some((p) => p.metadata?.uid === second!.metadata?.uid);
     }, { what: 'the deleted pod replaced', timeoutMs: 120_000, intervalMs: 250 });
   });
+
+  it('deleting a namespace removes its deployments, pods and containers, then the namespace', async () => {
+    await cluster.kubectl.ok(['create', 'namespace', 'doomed']);
+    await cluster.kubectl.ok(['-n', 'doomed', 'apply', '-f', '-'], MANIFEST.replace('replicas: 5', 'replicas: 2'));
+    await cluster.kubectl.ok(['-n', 'doomed', 'rollout', 'status', 'deployment/web', '--timeout=240s']);
+    const pods = (await cluster.client.list<Pod>(Pods, { namespace: 'doomed' })).items;
+    expect(pods).toHaveLength(2);
+    await cluster.kubectl.ok(['delete', 'namespace', 'doomed', '--timeout=180s']);
+    const node = cluster.nodes[0]!;
+    for (const pod of pods) {
+      const uid = pod.metadata!.uid!;
+      await waitFor(async () => (await node.runtime.listContainers({ nodeName: node.name, podUid: uid })).length === 0
+        && (await node.runtime.listSandboxes({ nodeName: node.name, podUid: uid })).length === 0,
+      { what: `the containers of ${pod.metadata!.name!} removed`, timeoutMs: 60_000, intervalMs: 250 });
+    }
+    const gone = await cluster.kubectl.run(['get', 'namespace', 'doomed']);
+    expect(gone.stderr).toMatch(/NotFound/);
+  });
 });
