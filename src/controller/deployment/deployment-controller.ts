@@ -2,15 +2,14 @@
 // ReplicaSets it owns and their pods in, a rollout step and a status out. Handlers only find the
 // deployment a change concerns and queue its key; reconcile reads the caches and acts through the
 // API server, so it can stop at any line and the next run picks up from what the server says.
-import type { Deployment } from 'kubernetes-types/apps/v1.js';
+import type { Deployment, ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { PodsByController } from '../replicaset/pod-index.js';
 import { labelSelectorFromObject } from '../../api/label-selector.js';
 import { splitKey, type Informer } from '../../client/informer.js';
 import { Deployments, ReplicaSets } from '../../client/resource-types.js';
-import type { ReconcileResult } from '../controller.js';
-import type { ControllerContext } from '../controller.js';
+import type { ControllerContext, ReconcileResult } from '../controller.js';
 import { QueueController } from '../queue-controller.js';
+import { PodsByController } from '../replicaset/pod-index.js';
 import { claimReplicaSets } from './claim.js';
 import { DeploymentSync } from './deployment-sync.js';
 import { controllerRefOf, semanticEqual, type RS } from './replica-sets.js';
@@ -23,7 +22,7 @@ const NAMESPACE_INDEX = 'namespace';
 
 export class DeploymentController extends QueueController {
   private readonly deployments: Informer<Deployment>;
-  private readonly replicaSets: Informer<RS & { kind?: string }>;
+  private readonly replicaSets: Informer<ReplicaSet>;
   // Shared with the ReplicaSet controller, with its by-controller index when we ask first.
   private readonly pods: PodsByController;
 
@@ -31,7 +30,7 @@ export class DeploymentController extends QueueController {
     // Upstream's --concurrent-deployment-syncs defaults to 5.
     super('deployment-controller', context, { workers: 5 });
     this.deployments = context.informers.for<Deployment>(Deployments);
-    this.replicaSets = context.informers.for(ReplicaSets);
+    this.replicaSets = context.informers.for<ReplicaSet>(ReplicaSets);
     this.pods = PodsByController.from(context.informers);
 
     this.deployments.onAdd((d) => this.enqueue(d));

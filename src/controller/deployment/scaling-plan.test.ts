@@ -150,6 +150,14 @@ describe('scaleDownOldReplicaSetsForRollingUpdate (TestDeploymentController_scal
     else expect(steps.map((s) => s.replicas)).toEqual([expected]);
   });
 
+  it('counts at most spec.replicas available per ReplicaSet, so a status read just after a scale-down cannot scale down twice', () => {
+    // Scaled 6 -> 4 a moment ago; its status still says 6 available. Upstream would scale down 2 more.
+    const old = rs('foo-v1', 4, 0, 6);
+    const newRS = rs('foo-v2', 2, 1, 0);
+    const d = newDeployment('foo', 6, { maxSurge: 2, maxUnavailable: 2 });
+    expect(scaleDownOldReplicaSetsForRollingUpdate([old, newRS], [old], d).steps).toEqual([]);
+  });
+
   it('scales the oldest down first', () => {
     const older = rs('foo-v1', 3, 0, 3);
     const old = rs('foo-v2', 3, 1, 3);
