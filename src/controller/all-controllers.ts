@@ -6,19 +6,24 @@ import { deploymentController } from './deployment/index.js';
 import { garbageCollectorController } from './garbagecollector/index.js';
 import { jobController, ttlAfterFinishedController } from './job/index.js';
 import { namespaceController } from './namespace/index.js';
-import { nodeLifecycleController } from './nodelifecycle/index.js';
+import { nodeLifecycleController, type NodeLifecycleControllerOptions } from './nodelifecycle/index.js';
 import { podGCController } from './podgc/index.js';
 import { replicaSetController } from './replicaset/index.js';
 import { serviceAccountController } from './serviceaccount/index.js';
 
-export function allControllers(): ControllerFactory[] {
+export interface AllControllersOptions {
+  /** Node monitoring and eviction timings (tests shorten them). */
+  readonly nodeLifecycle?: NodeLifecycleControllerOptions;
+}
+
+export function allControllers(options: AllControllersOptions = {}): ControllerFactory[] {
   return [
     deploymentController,
     replicaSetController,
     jobController,
     ttlAfterFinishedController,
     cronJobController,
-    nodeLifecycleController(),
+    nodeLifecycleController(options.nodeLifecycle),
     podGCController(),
     garbageCollectorController,
     namespaceController,
