@@ -1,5 +1,6 @@
 // SuperAPIServer's HTTPS front: authenticate, limit what is in flight, then route to the
 // non-resource endpoints (health, version, discovery, metrics) or to the resource handlers.
+import { setMaxListeners } from 'node:events';
 import { createServer, type Server } from 'node:https';
 import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -65,6 +66,8 @@ export class ApiServer {
   private readonly superlets: SuperletConnector | undefined;
 
   constructor(private readonly options: ApiServerOptions) {
+    // Every open request (watches above all) listens for the server stopping.
+    setMaxListeners(0, this.stopping.signal);
     this.superlets = options.superletCredentials === undefined ? undefined : new SuperletConnector({ credentials: options.superletCredentials });
     this.metrics = options.metrics ?? new ApiMetrics();
     this.logger = options.logger ?? silentLogger;
