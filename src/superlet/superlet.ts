@@ -4,6 +4,7 @@
 // through the public API (src/client), with the same credentials whether it runs inside `supernetes
 // server` or on another machine; what runs is found again from the runtime's labels after a restart.
 import type { Pod } from 'kubernetes-types/core/v1.js';
+import { sleep } from '../client/backoff.js';
 import { isConflict, isNotFound } from '../client/client-errors.js';
 import { EventRecorder } from '../client/event-recorder.js';
 import { Informer } from '../client/informer.js';
@@ -155,7 +156,7 @@ export class Superlet {
         if (signal.aborted) return;
         this.options.logger.warn('runtime events broke off; following again', { error: error instanceof Error ? error.message : String(error) });
       }
-      await delay(1000, signal);
+      await sleep(1000, signal);
     }
   }
 
@@ -170,7 +171,7 @@ export class Superlet {
       } catch (error) {
         this.options.logger.warn('orphan scan failed', { error: error instanceof Error ? error.message : String(error) });
       }
-      await delay(ORPHAN_SCAN_MS, signal);
+      await sleep(ORPHAN_SCAN_MS, signal);
     }
   }
 }
@@ -204,18 +205,4 @@ function podApi(client: RestClient): { writeStatus: (pod: Pod, status: NonNullab
       }
     },
   };
-}
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    timer.unref();
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
