@@ -66,6 +66,15 @@ export async function loadKubeconfig(path: string, context?: string): Promise<Cl
   } catch (error) {
     throw new KubeconfigError(`cannot read kubeconfig ${path}: ${(error as Error).message}`, { cause: error });
   }
+  return clientConfigOf(doc, { path, baseDir: dirname(resolve(path)), ...(context !== undefined ? { context } : {}) });
+}
+
+/**
+ * The settings of one context of an already parsed kubeconfig (superctl merges several files
+ * first). path names the source in errors; relative credential paths are resolved against baseDir.
+ */
+export async function clientConfigOf(doc: unknown, source: { path: string; baseDir: string; context?: string }): Promise<ClientConfig> {
+  const { path, baseDir: base, context } = source;
   if (!isDict(doc)) throw new KubeconfigError(`${path}: not a kubeconfig (expected a YAML map)`);
   const contextName = context ?? str(doc['current-context']);
   if (contextName === undefined) throw new KubeconfigError(`${path}: no current-context and no context given`);
@@ -78,7 +87,6 @@ export async function loadKubeconfig(path: string, context?: string): Promise<Cl
   const server = str(cluster.server);
   if (server === undefined) throw new KubeconfigError(`${path}: cluster "${clusterName}" has no server`);
 
-  const base = dirname(resolve(path));
   const config: ClientConfig = { server };
   const caPem = await credential(cluster, 'certificate-authority', base, path);
   if (caPem !== undefined) config.caPem = caPem;
