@@ -1,13 +1,16 @@
 // The superctl program: kubectl's global flags, then one file per verb under commands/, each
-// exporting register(program, ctx). Adding a verb is adding its file and one line here.
+// exporting register(program, ctx), listed in one of the three verb lists (reading, writing,
+// workloads).
 import { Command } from 'commander';
 import { CliContext, type CliStreams, type GlobalOptions } from './cli-context.js';
 import { CliError, exitCodeOf, explain } from './cli-error.js';
-import { register as registerVersion } from './commands/version.js';
+import { READING_VERBS } from './commands/reading-verbs.js';
+import { WORKLOAD_VERBS } from './commands/workload-verbs.js';
+import { WRITING_VERBS } from './commands/writing-verbs.js';
 
 export type Register = (program: Command, ctx: CliContext) => void;
 
-const VERBS: Register[] = [registerVersion];
+const VERBS: Register[] = [...READING_VERBS, ...WRITING_VERBS, ...WORKLOAD_VERBS];
 
 export function buildProgram(streams: CliStreams, env: NodeJS.ProcessEnv = process.env): { program: Command; ctx: CliContext } {
   const program = new Command()

@@ -1,0 +1,5 @@
+// The verbs that read: get, describe, config, api-resources, explain, cluster-info, version.
+import type { Register } from '../program.js';
+import { register as version } from './version.js';
+
+export const READING_VERBS: Register[] = [version];

@@ -1,0 +1,4 @@
+// The verbs that write objects: apply, create, delete, edit, patch, label, annotate.
+import type { Register } from '../program.js';
+
+export const WRITING_VERBS: Register[] = [];
