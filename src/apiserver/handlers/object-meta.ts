@@ -96,7 +96,7 @@ export function prepareForCreate(descriptor: ResourceDescriptor, object: KubeObj
  * identity fields stay; the main resource cannot change status and the status subresource can
  * change nothing else; generation moves when the spec does.
  */
-export function prepareForUpdate(descriptor: ResourceDescriptor, next: KubeObject, current: KubeObject, subresource?: string): KubeObject {
+export function prepareForUpdate(descriptor: ResourceDescriptor, next: KubeObject, current: KubeObject, subresource?: string, registry?: Registry): KubeObject {
   const meta = { ...(next.metadata ?? {}) };
   const old = current.metadata ?? {};
   for (const field of ['name', 'namespace', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation'] as const) {
@@ -130,7 +130,7 @@ export function prepareForUpdate(descriptor: ResourceDescriptor, next: KubeObjec
     else result.status = current.status;
   }
   descriptor.strategy.defaults?.(result);
-  descriptor.strategy.prepareForUpdate?.(result, current);
+  descriptor.strategy.prepareForUpdate?.(result, current, registry);
   if (descriptor.hasStatus && specChanged(result, current)) meta.generation = (old.generation ?? 0) + 1;
   return result;
 }

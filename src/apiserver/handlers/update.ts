@@ -30,7 +30,7 @@ export async function writeUpdate(
     name,
     async (current) => {
       // compute gets its own copy: `current` must stay as stored to compare against.
-      const next = prepareForUpdate(descriptor, await compute(structuredClone(current)), current, context.info.subresource);
+      const next = prepareForUpdate(descriptor, await compute(structuredClone(current)), current, context.info.subresource, context.registry);
       validate(descriptor, next, current);
       if (sameObject(next, current)) throw new NoChange();
       if (dryRun) {

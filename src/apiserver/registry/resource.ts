@@ -57,8 +57,11 @@ export interface ResourceStrategy {
   validateUpdate?(object: KubeObject, old: KubeObject): FieldCause[];
   /** Extra work on create, in place, after defaults (e.g. a Service's ClusterIP allocation). */
   prepareForCreate?(object: KubeObject, registry: Registry): void | Promise<void>;
-  /** Carries over what an update may leave out (e.g. an allocated clusterIP), in place, before checks. */
-  prepareForUpdate?(object: KubeObject, old: KubeObject): void;
+  /**
+   * Carries over what an update may leave out (e.g. an allocated clusterIP), in place, before
+   * checks; with the registry, it may allocate what the update newly needs (a Service's nodePort).
+   */
+  prepareForUpdate?(object: KubeObject, old: KubeObject, registry?: Registry): void;
   /** The row cells of the Table for this object, one per entry of the descriptor's `columns`. */
   cells?(object: KubeObject): unknown[];
   /**
