@@ -11,7 +11,7 @@ import { dockerClient, IMAGE } from './docker.js';
 import { cleanFloor, runFloor, type FloorResult } from './floor.js';
 import { backgroundCores, describeLoad, dockerDaemons, loadAverage, machineCpuPer, meterLoad, type LoadUse, type StartMeter } from './load.js';
 import { markdown, table, type Row } from './report.js';
-import { serverEntry } from './server.js';
+import { supernetesEntry } from '../common/supernetes-process.js';
 import { median, ms, percentile } from './stats.js';
 import { cleanNode, runSupernetes, type PodTimeline, type SupernetesResult } from './supernetes.js';
 import { cleanSwarmService, joinSwarm, runSwarm, type SwarmResult } from './swarm.js';
@@ -184,7 +184,7 @@ async function main(): Promise<void> {
     throw new Error(`Docker or the image ${IMAGE} is missing (run scripts/setup-docker.sh): ${error instanceof Error ? error.message : String(error)}`);
   }
   const version = (await docker.version()) as { Version?: string };
-  log(`bench/pods: ${PODS} pods × ${RUNS} runs of ${ONLY.join(', ')}; ${serverEntry()}; Docker ${version.Version ?? '?'}; load average ${loadAverage()}`);
+  log(`bench/pods: ${PODS} pods × ${RUNS} runs of ${ONLY.join(', ')}; ${supernetesEntry()}; Docker ${version.Version ?? '?'}; load average ${loadAverage()}`);
   const started = performance.now();
   await cleanAll(docker);
   const daemons = dockerDaemons();

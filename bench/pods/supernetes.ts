@@ -13,7 +13,7 @@ import { Namespaces, Nodes, Pods } from '../../src/client/resource-types.js';
 import { RestClient } from '../../src/client/rest-client.js';
 import { COMMAND, containerTimes, IMAGE, removeByLabel, type ContainerTimes } from './docker.js';
 import { containersCpuSeconds, type LoadUse, type StartMeter } from './load.js';
-import { startServer, type RunningServer } from './server.js';
+import { startServer, type RunningServer } from '../common/server.js';
 import { nowMs, pause } from './stats.js';
 
 export const NODE_NAME = 'bench-node';
@@ -240,7 +240,10 @@ export async function cleanNode(docker: Docker): Promise<number> {
 
 export async function runSupernetes(docker: Docker, count: number, timeoutMs: number, startMeter: StartMeter): Promise<SupernetesResult> {
   await cleanNode(docker);
-  const server = await startServer(NODE_NAME);
+  const server = await startServer({
+    dataDirPrefix: 'bench-pods-',
+    args: ['--superlet-port', '0', '--node-name', NODE_NAME],
+  });
   let stopMs = Number.NaN;
   try {
     const result = await measure(server, docker, count, timeoutMs, startMeter);
