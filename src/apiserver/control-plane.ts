@@ -13,9 +13,9 @@ import { BearerTokenAuthenticator, ClientCertificateAuthenticator, loadTokenFile
 import type { Authenticator } from './authn/types.js';
 import { bootstrapCluster } from './bootstrap.js';
 import { ApiServer } from './http/api-server.js';
-import { ensurePki } from './pki/index.js';
-import { writeKubeconfig } from './pki/kubeconfig.js';
-import { ensureNodeToken, type NodeTokenFile } from './pki/node-token.js';
+import { ensurePki } from '../pki/index.js';
+import { writeKubeconfig } from '../pki/kubeconfig.js';
+import { ensureNodeToken, type NodeTokenFile } from '../pki/node-token.js';
 import { builtInResources } from './registry/resources/index.js';
 import { Registry } from './registry/registry.js';
 

@@ -1,5 +1,5 @@
 // Joining a node, as k3s does: the server's node token is "K10<sha256 of the CA>::node:<secret>"
-// (src/apiserver/pki/node-token.ts). An agent given that token fetches the CA from /cacerts without
+// (src/pki/node-token.ts). An agent given that token fetches the CA from /cacerts without
 // trusting anyone, accepts it only if its hash matches, then talks to the server over verified
 // HTTPS with the secret as a bearer token. The server's own superlet joins the same way.
 import { createHash, X509Certificate } from 'node:crypto';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Taint, Toleration } from 'kubernetes-types/core/v1.js';
 import { makeNode } from '../../test/scheduler/builders.js';
-import { effectiveTaints, toleratesTaint } from './taints.js';
+import { toleratesTaint } from '../api/tolerations.js';
+import { effectiveTaints } from './taints.js';
 
 const taint: Taint = { key: 'dedicated', value: 'gpu', effect: 'NoSchedule' };
 

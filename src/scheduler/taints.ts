@@ -1,28 +1,10 @@
-// Taints and tolerations (upstream v1helper.ToleratesTaint), and the taints a node effectively has.
-import type { Node, Taint, Toleration } from 'kubernetes-types/core/v1.js';
+// The taints a node effectively has, and the taint keys the scheduler and controllers share.
+import type { Node, Taint } from 'kubernetes-types/core/v1.js';
+
 
 export const TAINT_NOT_READY = 'node.kubernetes.io/not-ready';
 export const TAINT_UNREACHABLE = 'node.kubernetes.io/unreachable';
 export const TAINT_UNSCHEDULABLE = 'node.kubernetes.io/unschedulable';
-
-export function toleratesTaint(toleration: Readonly<Toleration>, taint: Readonly<Taint>): boolean {
-  if (toleration.effect && toleration.effect !== taint.effect) return false;
-  // An empty key with Exists tolerates every key.
-  if (toleration.key && toleration.key !== taint.key) return false;
-  switch (toleration.operator ?? '') {
-    case '':
-    case 'Equal':
-      return (toleration.value ?? '') === (taint.value ?? '');
-    case 'Exists':
-      return true;
-    default:
-      return false;
-  }
-}
-
-export function tolerated(tolerations: readonly Readonly<Toleration>[] | undefined, taint: Readonly<Taint>): boolean {
-  return (tolerations ?? []).some((t) => toleratesTaint(t, taint));
-}
 
 /** The node's Ready condition status: "True", "False", or "Unknown" (also when it has none). */
 export function readyStatus(node: Readonly<Node>): string {

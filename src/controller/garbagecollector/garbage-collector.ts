@@ -27,7 +27,7 @@ import {
 } from '../../client/resource-types.js';
 import { WorkQueue, type ReconcileResult } from '../../client/workqueue.js';
 import type { Controller, ControllerContext } from '../controller.js';
-import { discoveredTypes, serverPreferredResources, type DiscoverFn } from './discovery.js';
+import { discoveredTypes, serverPreferredResources, type DiscoverFn } from '../../client/discovery.js';
 import { FOREGROUND_FINALIZER, formatIdentity, Graph, GraphNode, ORPHAN_FINALIZER, ownerCoordinates, ReferenceCache, type ObjectIdentity } from './graph.js';
 import { GraphBuilder } from './graph-builder.js';
 import { DynamicMonitors, resourceKey } from './monitors.js';

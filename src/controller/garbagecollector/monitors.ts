@@ -6,7 +6,7 @@ import { Informer } from '../../client/informer.js';
 import type { KubeObject, RestClient } from '../../client/rest-client.js';
 import type { ResourceType } from '../../client/resource-types.js';
 import type { Logger } from '../../util/log.js';
-import type { DiscoveredType } from './discovery.js';
+import type { DiscoveredType } from '../../client/discovery.js';
 
 /** Upstream's DefaultIgnoredResources: events are owned by nobody worth collecting. */
 const IGNORED = new Set(['/events', 'events.k8s.io/events']);

@@ -6,7 +6,7 @@ import type { OwnerReference } from 'kubernetes-types/meta/v1.js';
 import { isConflict, isNotFound } from '../../client/client-errors.js';
 import type { KubeObject, RestClient } from '../../client/rest-client.js';
 import type { ResourceType } from '../../client/resource-types.js';
-import { parseGroupVersion } from './discovery.js';
+import { parseGroupVersion } from '../../client/discovery.js';
 import type { ObjectIdentity } from './graph.js';
 
 /** The kind of a reference is not served (yet): retried with back-off, as upstream. */

@@ -1,7 +1,7 @@
 // The namespace deletion conditions, as upstream's namespaceConditionUpdater writes them.
 import type { NamespaceStatus } from 'kubernetes-types/core/v1.js';
 import { describe, expect, it } from 'vitest';
-import { GroupDiscoveryFailedError } from '../garbagecollector/discovery.js';
+import { GroupDiscoveryFailedError } from '../../client/discovery.js';
 import { CONDITION_TYPES, NamespaceConditionUpdater } from './conditions.js';
 
 const at = (iso: string) => () => new Date(iso);

@@ -2,7 +2,7 @@
 // each pass of the deleter collects what went wrong and what remains, and every condition type is
 // then written, True with what failed or False with upstream's "all is well" reason and message.
 import type { NamespaceCondition, NamespaceStatus } from 'kubernetes-types/core/v1.js';
-import { GroupDiscoveryFailedError } from '../garbagecollector/discovery.js';
+import { GroupDiscoveryFailedError } from '../../client/discovery.js';
 
 export const CONDITION_TYPES = [
   'NamespaceDeletionDiscoveryFailure',

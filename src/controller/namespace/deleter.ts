@@ -8,7 +8,7 @@ import { isConflict, isNotFound } from '../../client/client-errors.js';
 import type { KubeObject, RestClient } from '../../client/rest-client.js';
 import { Namespaces, Pods, resourcePath } from '../../client/resource-types.js';
 import type { Logger } from '../../util/log.js';
-import { discoveredTypes, withVerbs, type DiscoveredType, type DiscoverFn } from '../garbagecollector/discovery.js';
+import { discoveredTypes, withVerbs, type DiscoveredType, type DiscoverFn } from '../../client/discovery.js';
 import { NamespaceConditionUpdater } from './conditions.js';
 
 /** Content is still going away (graceful pods, finalizers): look again in about `estimate` seconds. */

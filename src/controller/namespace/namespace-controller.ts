@@ -6,7 +6,7 @@ import type { Informer } from '../../client/informer.js';
 import { Namespaces } from '../../client/resource-types.js';
 import type { ControllerContext, ReconcileResult } from '../controller.js';
 import { QueueController } from '../queue-controller.js';
-import { serverPreferredResources, type DiscoverFn } from '../garbagecollector/discovery.js';
+import { serverPreferredResources, type DiscoverFn } from '../../client/discovery.js';
 import { NamespacedResourcesDeleter, ResourcesRemainingError } from './deleter.js';
 
 export interface NamespaceControllerOptions {

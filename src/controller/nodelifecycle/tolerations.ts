@@ -2,7 +2,7 @@
 // and the taint manager's getMinTolerationTime), plus the tolerations the DefaultTolerationSeconds
 // admission plugin gives every pod on kube-apiserver.
 import type { Taint, Toleration } from 'kubernetes-types/core/v1.js';
-import { toleratesTaint } from '../../scheduler/taints.js';
+import { toleratesTaint } from '../../api/tolerations.js';
 import { TAINT_NOT_READY, TAINT_UNREACHABLE } from './taints.js';
 
 /**

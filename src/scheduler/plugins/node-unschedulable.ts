@@ -2,7 +2,8 @@
 // node.kubernetes.io/unschedulable:NoSchedule taint.
 import type { NodeInfo } from '../node-info.js';
 import type { PodInfo } from '../pod-info.js';
-import { TAINT_UNSCHEDULABLE, tolerated } from '../taints.js';
+import { tolerated } from '../../api/tolerations.js';
+import { TAINT_UNSCHEDULABLE } from '../taints.js';
 import type { FilterFailure, FilterPlugin } from './types.js';
 
 export const ERR_REASON_UNSCHEDULABLE = 'node(s) were unschedulable';

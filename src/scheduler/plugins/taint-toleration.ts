@@ -3,7 +3,7 @@
 import type { Toleration } from 'kubernetes-types/core/v1.js';
 import type { NodeInfo } from '../node-info.js';
 import type { PodInfo } from '../pod-info.js';
-import { tolerated } from '../taints.js';
+import { tolerated } from '../../api/tolerations.js';
 import { type FilterFailure, type FilterPlugin, type ScorePlugin, normalizeScores } from './types.js';
 
 export const taintTolerationFilter: FilterPlugin = {

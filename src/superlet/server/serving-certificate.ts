@@ -2,7 +2,7 @@
 // given: a throwaway CA "<host>-ca@<unix seconds>" signs a certificate for this host. Nobody is
 // asked to trust it; the API server, like upstream's, does not verify the node's certificate.
 import { hostname as osHostname } from 'node:os';
-import { CertificateAuthority, canonicalDnsName, canonicalIp, DEFAULT_IPS } from '../../apiserver/pki/index.js';
+import { CertificateAuthority, canonicalDnsName, canonicalIp, DEFAULT_IPS } from '../../pki/index.js';
 
 export interface ServingCertificate {
   /** The leaf followed by the throwaway CA, PEM. */

@@ -6,7 +6,7 @@ import type { Informer } from '../../../src/client/informer.js';
 import { loadKubeconfig } from '../../../src/client/kubeconfig.js';
 import { RestClient, type KubeObject } from '../../../src/client/rest-client.js';
 import { ConfigMaps, type ResourceType } from '../../../src/client/resource-types.js';
-import { discoveredTypes, serverPreferredResources } from '../../../src/controller/garbagecollector/discovery.js';
+import { discoveredTypes, serverPreferredResources } from '../../../src/client/discovery.js';
 import { DynamicMonitors } from '../../../src/controller/garbagecollector/monitors.js';
 import { MONITORED_RESOURCES } from '../../../src/controller/garbagecollector/index.js';
 import { silentLogger } from '../../../src/util/log.js';

@@ -20,7 +20,7 @@ import {
   Services,
   type ResourceType,
 } from '../../../src/client/resource-types.js';
-import { GroupDiscoveryFailedError, serverPreferredResources } from '../../../src/controller/garbagecollector/discovery.js';
+import { GroupDiscoveryFailedError, serverPreferredResources } from '../../../src/client/discovery.js';
 import { garbageCollectorController } from '../../../src/controller/garbagecollector/index.js';
 import { namespaceController, namespaceControllerWith } from '../../../src/controller/namespace/index.js';
 import { startTestControllers, type TestControllers } from '../../support/controllers.js';

@@ -7,7 +7,7 @@ import https from 'node:https';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Container, Pod, Probe } from 'kubernetes-types/core/v1.js';
-import { CertificateAuthority } from '../../../src/apiserver/pki/certificate-authority.js';
+import { CertificateAuthority } from '../../../src/pki/certificate-authority.js';
 import { Prober } from '../../../src/superlet/probes/prober.js';
 import { PROBE_USER_AGENT } from '../../../src/superlet/probes/http-probe.js';
 import type { ProbeOutcome } from '../../../src/superlet/probes/probe-types.js';

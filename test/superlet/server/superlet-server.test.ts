@@ -4,7 +4,7 @@
 import { request as httpsRequest } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { CertificateAuthority, type CertificateAndKey } from '../../../src/apiserver/pki/index.js';
+import { CertificateAuthority, type CertificateAndKey } from '../../../src/pki/index.js';
 import { SuperletServer } from '../../../src/superlet/server/superlet-server.js';
 import { StubRuntime, STUB_LOG } from './stub-runtime.js';
 import { runExec } from './ws-exec-client.js';

@@ -3,9 +3,9 @@
 // version wins. A group version that fails does not fail the rest: its error is kept beside the
 // resources that were found (upstream's ErrGroupDiscoveryFailed), so the garbage collector and the
 // namespace controller work with what they have, and say what they lack.
-import { ApiError } from '../../client/client-errors.js';
-import type { RestClient } from '../../client/rest-client.js';
-import type { ResourceType } from '../../client/resource-types.js';
+import { ApiError } from './client-errors.js';
+import type { RestClient } from './rest-client.js';
+import type { ResourceType } from './resource-types.js';
 
 /** One entry of an APIResourceList (metav1.APIResource), as much of it as is used here. */
 export interface APIResource {
