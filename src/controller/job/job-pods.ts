@@ -13,9 +13,9 @@ export const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';
 export const LEGACY_JOB_NAME_LABEL = 'job-name';
 
 /**
- * The labels upstream's Job strategy adds to the template when it generates the selector (no
- * manualSelector). Our API server does not generate it yet, so the controller treats a Job without
- * a selector as if it had been given {controller-uid: uid} and labels its pods accordingly.
+ * The labels the API server's Job strategy adds to the template when it generates the selector (no
+ * manualSelector). A Job stored without a selector (written before the server generated one) is
+ * treated as if it had {controller-uid: uid}, and its pods are labelled accordingly.
  */
 export function generatedLabels(job: Readonly<Job>): Record<string, string> {
   const uid = job.metadata?.uid ?? '';

@@ -1,6 +1,6 @@
 // apps/v1 deployments and replicasets, batch/v1 jobs and cronjobs: defaults, the checks that
 // matter (a selector that matches the template), scale, and kubectl's columns.
-import type { FieldCause } from '../../../api/api-errors.js';
+import { invalid, type FieldCause } from '../../../api/api-errors.js';
 import type { KubeObject, ResourceDescriptor } from '../resource.js';
 import { AGE_COLUMN, ageOf, column, field, list, NAME_COLUMN, nameOf, num, str, WORKLOAD_WIDE_COLUMNS, workloadWideCells } from './columns.js';
 import { defineResource } from './define.js';
@@ -186,6 +186,41 @@ function defaultJobSpec(spec: Spec): void {
   if (podSpec.restartPolicy === 'Always') podSpec.restartPolicy = 'Never';
 }
 
+/**
+ * Upstream's Job strategy (generateSelector): unless spec.manualSelector is true, the template gets
+ * the controller-uid and job-name labels (current and legacy keys) and the selector is
+ * {batch.kubernetes.io/controller-uid: <uid>}; a selector the user gave must be exactly that one.
+ */
+function generateJobSelector(job: KubeObject): void {
+  const spec = (job.spec ?? {}) as Spec;
+  if (spec.manualSelector === true) return;
+  const uid = job.metadata?.uid ?? '';
+  const name = job.metadata?.name ?? '';
+  const generated = { 'batch.kubernetes.io/controller-uid': uid };
+  if (spec.selector !== undefined && JSON.stringify(spec.selector) !== JSON.stringify({ matchLabels: generated })) {
+    throw invalid('Job', 'batch', name, [
+      {
+        reason: 'FieldValueInvalid',
+        field: 'spec.selector',
+        message: `spec.selector: Invalid value: ${JSON.stringify(spec.selector)}: \`selector\` not auto-generated (set spec.manualSelector: true to choose your own)`,
+      },
+    ]);
+  }
+  spec.selector = { matchLabels: generated };
+  const template = (spec.template ?? {}) as Spec;
+  const metadata = (template.metadata ?? {}) as { labels?: Record<string, string> };
+  metadata.labels = {
+    ...metadata.labels,
+    'batch.kubernetes.io/controller-uid': uid,
+    'batch.kubernetes.io/job-name': name,
+    'controller-uid': uid,
+    'job-name': name,
+  };
+  template.metadata = metadata;
+  spec.template = template;
+  job.spec = spec;
+}
+
 export const jobs: ResourceDescriptor = defineResource({
   group: 'batch',
   version: 'v1',
@@ -205,12 +240,14 @@ export const jobs: ResourceDescriptor = defineResource({
   strategy: {
     defaults: (job) => {
       const spec = (job.spec ?? {}) as Spec;
-      // Jobs pick their own selector from their uid unless told otherwise (controller-uid label).
       defaultJobSpec(spec);
       job.spec = spec;
     },
+    prepareForCreate: generateJobSelector,
+    validateUpdate: selectorImmutable,
     validate: (job) => {
-      const causes = validateTemplated(job, false);
+      // With manualSelector the user's selector must match the template; without, it is generated.
+      const causes = validateTemplated(job, field(job, 'spec', 'manualSelector') === true);
       const restart = str(field(job, 'spec', 'template', 'spec', 'restartPolicy'));
       if (restart !== 'Never' && restart !== 'OnFailure') {
         causes.push({ reason: 'FieldValueNotSupported', field: 'spec.template.spec.restartPolicy', message: `spec.template.spec.restartPolicy: Unsupported value: "${restart}": supported values: "OnFailure", "Never"` });
