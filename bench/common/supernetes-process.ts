@@ -2,7 +2,7 @@
 // of its own so that its CPU and RSS are its own; its output kept (the last lines, warnings), lines
 // awaited by pattern, and stopped with SIGTERM (SIGKILL after a while, so a --cpu-prof profile still
 // gets written on a slow exit), removing its temporary directories.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,20 @@ const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 const TAIL_CHARS = 8000;
 /** Lines kept from the start: what a process prints once it serves is among them. */
 const EARLY_LINES = 200;
+
+/** Every process started here and not yet exited, so that a benchmark can stop them all on failure or a signal. */
+const live = new Set<SupernetesProcess>();
+const children = new Set<ChildProcess>();
+
+// Last resort: a benchmark that exits without stopping them leaves no server behind.
+process.once('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+/** Stops every process started here that is still running (each as its stop() does). */
+export async function stopAllSupernetes(): Promise<void> {
+  await Promise.all([...live].map((p) => p.stop()));
+}
 
 /** The entry point: BENCH_SUPERNETES (a path to supernetes.js) or this checkout's dist/. */
 export function supernetesEntry(): string {
@@ -52,6 +66,7 @@ export function spawnSupernetes(name: string, args: readonly string[], options: 
   const child = spawn(process.execPath, [...(options.nodeFlags ?? []), supernetesEntry(), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error(`${name}: no pid (spawn failed)`);
   const pid = child.pid;
+  children.add(child);
   let tail = '';
   let partial = '';
   const early: string[] = [];
@@ -77,6 +92,8 @@ export function spawnSupernetes(name: string, args: readonly string[], options: 
   child.stderr.on('data', onData);
   child.once('exit', (code, signal) => {
     exited = true;
+    children.delete(child);
+    live.delete(handle);
     tail += `\n[${name} exited: code ${code}, signal ${signal}]\n`;
     for (const onExit of exitWaiters) onExit();
   });
@@ -132,7 +149,7 @@ export function spawnSupernetes(name: string, args: readonly string[], options: 
     });
   };
 
-  return {
+  const handle: SupernetesProcess = {
     pid,
     name,
     output: () => tail,
@@ -141,4 +158,6 @@ export function spawnSupernetes(name: string, args: readonly string[], options: 
     waitForLine,
     stop,
   };
+  live.add(handle);
+  return handle;
 }
