@@ -1,5 +1,6 @@
 // The options every command that runs a superlet shares (server, agent, superlet), and the start
 // of a superlet from them, so all three run it the same way.
+import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -15,6 +16,8 @@ export interface SuperletFlags {
   runtime: string;
   superletPort: string;
   nodeLabels?: string;
+  clusterDns?: string;
+  clusterDomain: string;
 }
 
 export function addSuperletOptions(command: Command): Command {
@@ -23,7 +26,9 @@ export function addSuperletOptions(command: Command): Command {
     .option('--address <ip>', "the node's address; the API server reaches the superlet's API there")
     .option('--runtime <runtime>', 'docker (Docker Engine API; Podman through DOCKER_HOST) or fake (starts nothing)', 'docker')
     .option('--superlet-port <port>', "the superlet's own HTTPS API port (0 picks a free one)", '10250')
-    .option('--node-labels <labels>', 'extra node labels, key=value,...');
+    .option('--node-labels <labels>', 'extra node labels, key=value,...')
+    .option('--cluster-dns <ips>', "the cluster DNS addresses for pods' resolv.conf (comma-separated); none: ClusterFirst pods fall back to Default")
+    .option('--cluster-domain <domain>', 'the cluster DNS domain', 'cluster.local');
 }
 
 function parseLabels(text: string | undefined): Record<string, string> {
@@ -34,6 +39,12 @@ function parseLabels(text: string | undefined): Record<string, string> {
     labels[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
   }
   return labels;
+}
+
+function parseAddresses(text: string | undefined): string[] {
+  const addresses = (text ?? '').split(',').map((a) => a.trim()).filter((a) => a !== '');
+  for (const address of addresses) if (isIP(address) === 0) throw new Error(`invalid --cluster-dns address "${address}": use IP addresses`);
+  return addresses;
 }
 
 export async function startSuperlet(options: {
@@ -54,6 +65,8 @@ export async function startSuperlet(options: {
     rootDir: join(options.dataDir, 'superlet', flags.nodeName),
     caPem: options.config.caPem,
     labels: parseLabels(flags.nodeLabels),
+    clusterDns: parseAddresses(flags.clusterDns),
+    clusterDomain: flags.clusterDomain,
     logger: options.logger.child('superlet'),
   });
   await superlet.start(options.signal);

@@ -14,6 +14,7 @@ import type { Logger } from '../util/log.js';
 import { NodeAgent } from './node/node-agent.js';
 import { Backoff, type BackoffOptions } from './pod/backoff.js';
 import { buildContainerConfig, type PodObjectSource } from './pod/container-config.js';
+import { podDnsConfig, readResolvConf } from './pod/dns-config.js';
 import { ImagePuller } from './pod/image-puller.js';
 import { computePodStatus, podStatusEqual } from './pod/pod-status.js';
 import { PodSync } from './pod/pod-sync.js';
@@ -45,6 +46,12 @@ export interface SuperletOptions {
   readonly leaseRenewIntervalMs?: number;
   readonly statusUpdateIntervalMs?: number;
   readonly workers?: number;
+  /** The kubelet's --cluster-dns: the nameservers of ClusterFirst pods; none falls back to Default with a warning. */
+  readonly clusterDns?: readonly string[];
+  /** The kubelet's --cluster-domain (default cluster.local). */
+  readonly clusterDomain?: string;
+  /** The kubelet's --resolv-conf, the node's DNS for Default pods (default /etc/resolv.conf; '' for none). */
+  readonly resolvConf?: string;
   readonly logger: Logger;
 }
 
@@ -105,6 +112,12 @@ export class Superlet {
       crashBackoff: new Backoff(this.options.crashBackoff ?? DEFAULT_BACKOFF),
       event,
       logger,
+      sandboxDns: async (pod) => {
+        const host = await readResolvConf(this.options.resolvConf ?? '/etc/resolv.conf');
+        const { dns, events } = podDnsConfig(pod, { clusterDns: this.options.clusterDns ?? [], clusterDomain: this.options.clusterDomain ?? 'cluster.local', host });
+        for (const warning of events) event(pod, warning.type, warning.reason, warning.message);
+        return { servers: dns.nameservers, searches: dns.searches, options: dns.options };
+      },
     });
     const podWorkers = new PodWorkers({ sync, logger, ...(this.options.workers === undefined ? {} : { workers: this.options.workers }) });
     late.sync = sync;

@@ -1,7 +1,8 @@
 // A pod's resolv.conf (nameservers, search path, options) from its dnsPolicy and dnsConfig, the way
 // the kubelet forms it (pkg/kubelet/network/dns): ClusterFirst names the cluster DNS with the
 // namespace's search path and ndots:5, Default copies the node's resolv.conf, None starts empty, and
-// pod.spec.dnsConfig is merged on top of each. Pure: the node's resolv.conf comes in as text.
+// pod.spec.dnsConfig is merged on top of each. Pure but for readResolvConf, which reads the node's.
+import { readFile } from 'node:fs/promises';
 import type { Pod, PodDNSConfigOption } from 'kubernetes-types/core/v1.js';
 
 export interface ResolvConf {
@@ -50,6 +51,12 @@ export function parseResolvConf(text: string): ResolvConf {
     if (keyword === 'options') conf.options = mergeOptions(conf.options, rest.map(optionOf));
   }
   return conf;
+}
+
+/** The node's resolv.conf (the kubelet's --resolv-conf); '' means none, as the kubelet takes it. */
+export async function readResolvConf(path: string): Promise<ResolvConf | undefined> {
+  if (path === '') return undefined;
+  return parseResolvConf(await readFile(path, 'utf8'));
 }
 
 function optionOf(text: string): PodDNSConfigOption {

@@ -3,7 +3,7 @@
 // the runtime afresh each time and may be interrupted at any line; the next pass finishes the job.
 import { createHash } from 'node:crypto';
 import type { Container, Pod, PodStatus } from 'kubernetes-types/core/v1.js';
-import type { ContainerConfig, ContainerStatus, PodRef, PortMapping, Runtime, SandboxStatus } from '../runtime/runtime.js';
+import type { ContainerConfig, ContainerStatus, PodRef, PortMapping, Runtime, SandboxConfig, SandboxStatus } from '../runtime/runtime.js';
 import type { Logger } from '../../util/log.js';
 import type { Backoff } from './backoff.js';
 import { ContainerKiller, deletionGracePeriod } from './container-killer.js';
@@ -62,6 +62,8 @@ export interface PodSyncOptions {
   readonly event: PodEventSink;
   readonly logger: Logger;
   readonly now?: () => number;
+  /** The pod's resolv.conf for its sandbox (dns-config.ts); absent leaves the runtime's default. */
+  readonly sandboxDns?: (pod: Pod) => Promise<SandboxConfig['dns']>;
 }
 
 export interface SyncResult {
@@ -141,7 +143,11 @@ export class PodSync {
     let sandbox = actions.sandbox;
     if (actions.createSandbox && volumes !== undefined) {
       try {
-        sandbox = await runtime.runSandbox({ pod: this.podRef(pod), hostname: pod.spec?.hostname ?? pod.metadata?.name ?? '', portMappings: portMappingsOf(pod), hostNetwork: pod.spec?.hostNetwork === true });
+        const dns = await this.options.sandboxDns?.(pod);
+        sandbox = await runtime.runSandbox({
+          pod: this.podRef(pod), hostname: pod.spec?.hostname ?? pod.metadata?.name ?? '', portMappings: portMappingsOf(pod), hostNetwork: pod.spec?.hostNetwork === true,
+          ...(dns === undefined ? {} : { dns }),
+        });
         // Recompute against the new sandbox: init containers run again in it.
         const fresh = await runtime.listContainers({ nodeName: this.options.nodeName, podUid: uid });
         actions = computePodActions({
