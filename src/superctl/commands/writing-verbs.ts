@@ -1,4 +1,5 @@
 // The verbs that write objects: apply, create, delete, edit, patch, label, annotate.
 import type { Register } from '../program.js';
+import { register as apply } from './apply.js';
 
-export const WRITING_VERBS: Register[] = [];
+export const WRITING_VERBS: Register[] = [apply];
