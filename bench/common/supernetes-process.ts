@@ -43,8 +43,8 @@ export interface SupernetesProcess {
   readonly name: string;
   /** The last lines it wrote. */
   output(): string;
-  /** Warning and error log lines so far: how many, and the first few. */
-  warnings(): { count: number; first: string[] };
+  /** Warning and error log lines so far: how many, the first few, and up to the first 1,000 (`lines`). */
+  warnings(): { count: number; first: string[]; lines: string[] };
   hasExited(): boolean;
   /** The first line matching `pattern` (already written or to come); fails if it exits or `timeoutMs` passes first. */
   waitForLine(pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray>;
@@ -70,7 +70,7 @@ export function spawnSupernetes(name: string, args: readonly string[], options: 
   let tail = '';
   let partial = '';
   const early: string[] = [];
-  const warned = { count: 0, first: [] as string[] };
+  const warned = { count: 0, lines: [] as string[] };
   const waiters = new Set<(line: string) => void>();
   const exitWaiters = new Set<() => void>();
   let exited = false;
@@ -83,7 +83,7 @@ export function spawnSupernetes(name: string, args: readonly string[], options: 
       if (early.length < EARLY_LINES) early.push(line);
       if (/"level":"(warn|error)"|Warning:/.test(line)) {
         warned.count++;
-        if (warned.first.length < 3) warned.first.push(line.slice(0, 300));
+        if (warned.lines.length < 1000) warned.lines.push(line.slice(0, 600));
       }
       for (const waiter of waiters) waiter(line);
     }
@@ -153,7 +153,7 @@ export function spawnSupernetes(name: string, args: readonly string[], options: 
     pid,
     name,
     output: () => tail,
-    warnings: () => ({ count: warned.count, first: [...warned.first] }),
+    warnings: () => ({ count: warned.count, first: warned.lines.slice(0, 3).map((line) => line.slice(0, 300)), lines: [...warned.lines] }),
     hasExited: () => exited,
     waitForLine,
     stop,

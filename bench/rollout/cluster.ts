@@ -15,6 +15,7 @@ import { RestClient } from '../../src/client/rest-client.js';
 import { startServer, type RunningServer } from '../common/server.js';
 import { spawnSupernetes, type SupernetesProcess } from '../common/supernetes-process.js';
 import { pause } from '../pods/stats.js';
+import { summarizeWarnings } from './warnings.js';
 
 export type RuntimeName = 'fake' | 'docker';
 
@@ -28,8 +29,10 @@ export interface Cluster {
   readonly client: RestClient;
   /** server start → nodes Ready and the controller's Lease held. */
   readonly readyMs: number;
-  /** Warning and error lines logged so far, per process. */
+  /** Warning and error lines logged so far, per process, grouped. */
   warnings(): string;
+  /** How many warning and error lines all processes logged so far. */
+  warningCount(): number;
   /** Stops the controller, the agents, then the server; returns the ms the controller took to exit. */
   stop(): Promise<number>;
 }
@@ -117,10 +120,11 @@ export async function startCluster(runtime: RuntimeName, nodeNames: readonly str
         started
           .map((p) => {
             const w = p.warnings();
-            return w.count === 0 ? '' : `${p.name}: ${w.count}${w.first.map((line) => `\n      ${line}`).join('')}`;
+            return w.count === 0 ? '' : `${p.name}: ${w.count} (${summarizeWarnings(w.lines)})`;
           })
           .filter((text) => text !== '')
           .join('; ') || 'none',
+      warningCount: () => started.reduce((sum, p) => sum + p.warnings().count, 0),
       stop: async () => {
         readyClient.close();
         const controllerStopMs = await controller.stop();

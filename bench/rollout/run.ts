@@ -78,8 +78,11 @@ function caseRows(label: string, r: CaseResult, docker: boolean): Row[] {
   return rows;
 }
 
-function describeCase(r: CaseResult): string {
+function describeCase(r: CaseResult, pods: number): string {
+  const perPod = (phase: Phase): string => `${(cpuMs(phase, 'controller') / pods).toFixed(1)} ms`;
   return (
+    `SuperController CPU per pod: ${perPod(r.available)} creating, ${perPod(r.rollout)} replacing; ` +
+    `warnings logged: ${r.available.warnings} creating, ${r.rollout.warnings} rolling; ` +
     `cluster ready in ${Math.round(r.clusterReadyMs)} ms; strategy as defaulted: ${r.strategy}; ` +
     `rollout: old pods gone from the API at ${Math.round(r.oldPodsGoneMs)} ms, at most ${r.peakPods} pods at once ` +
     `(${r.peakPodsWithTerminating} with the terminating), at least ${r.fewestReady} Ready; delete → all gone ${Math.round(r.deleted.ms)} ms ` +
@@ -137,7 +140,7 @@ async function main(): Promise<void> {
           log,
         });
         rows.push(...caseRows(`fake, ${FAKE_PODS} pods`, r, false));
-        note(`  fake: ${describeCase(r)}; load average ${loadAverage()}`);
+        note(`  fake: ${describeCase(r, FAKE_PODS)}; load average ${loadAverage()}`);
       } catch (error) {
         failures.push(`fake: ${error instanceof Error ? error.message : String(error)}`);
       }
@@ -155,7 +158,7 @@ async function main(): Promise<void> {
           log,
         });
         rows.push(...caseRows(`Docker, ${DOCKER_PODS} pods`, dockerCase, true));
-        note(`  Docker: ${describeCase(dockerCase)}; load average ${loadAverage()}`);
+        note(`  Docker: ${describeCase(dockerCase, DOCKER_PODS)}; load average ${loadAverage()}`);
       } catch (error) {
         failures.push(`docker: ${error instanceof Error ? error.message : String(error)}`);
       } finally {

@@ -35,6 +35,8 @@ export interface CaseOptions {
 export interface Phase {
   readonly ms: number;
   readonly cpu: PhaseCpu;
+  /** Warning and error lines our processes logged meanwhile (mostly conflicts retried). */
+  readonly warnings: number;
 }
 
 export interface CaseResult {
@@ -115,11 +117,12 @@ export async function runCase(options: CaseOptions): Promise<CaseResult> {
     try {
       const phase = async (what: string, act: () => Promise<void>, test: (state: State) => boolean): Promise<Phase> => {
         const meter = meterCpu(metered);
+        const warned = cluster.warningCount();
         const t0 = nowMs();
         await act();
         const at = await watch.until(test, options.timeoutMs, what);
-        const result = { ms: at - t0, cpu: meter() };
-        log(`    ${what}: ${Math.round(result.ms)} ms; ${describeCpu(result.cpu)}`);
+        const result = { ms: at - t0, cpu: meter(), warnings: cluster.warningCount() - warned };
+        log(`    ${what}: ${Math.round(result.ms)} ms; ${describeCpu(result.cpu)}; ${result.warnings} warnings logged`);
         return result;
       };
 
@@ -142,8 +145,9 @@ export async function runCase(options: CaseOptions): Promise<CaseResult> {
       let idle: Phase | undefined;
       if (options.idleMs > 0) {
         const meter = meterCpu(metered);
+        const warned = cluster.warningCount();
         await pause(options.idleMs);
-        idle = { ms: options.idleMs, cpu: meter() };
+        idle = { ms: options.idleMs, cpu: meter(), warnings: cluster.warningCount() - warned };
         log(`    idle with ${replicas} pods available: ${describeCpu(idle.cpu)}`);
       }
 
