@@ -3,6 +3,8 @@
 import type { ControllerFactory } from './controller.js';
 import { cronJobController } from './cronjob/index.js';
 import { deploymentController } from './deployment/index.js';
+import { endpointsController } from './endpoint/index.js';
+import { endpointSliceController } from './endpointslice/index.js';
 import { garbageCollectorController } from './garbagecollector/index.js';
 import { jobController, ttlAfterFinishedController } from './job/index.js';
 import { namespaceController } from './namespace/index.js';
@@ -28,5 +30,7 @@ export function allControllers(options: AllControllersOptions = {}): ControllerF
     garbageCollectorController,
     namespaceController,
     serviceAccountController,
+    endpointsController,
+    endpointSliceController,
   ];
 }

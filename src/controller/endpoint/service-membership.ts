@@ -1,0 +1,46 @@
+// Which Services select a pod, and which pods a Service selects (upstream
+// endpointutil.ServiceSelectorCache and GetPodServiceMemberships), over the shared informers'
+// caches. Both endpoint controllers use it to turn pod events into Service keys.
+import type { Pod, Service } from 'kubernetes-types/core/v1.js';
+import { selectorFromSet, type LabelMatcher } from '../../api/label-selector.js';
+import type { Informer } from '../../client/informer.js';
+import { keyOf } from '../../client/informer.js';
+import { hasManagedEndpoints } from './pod-endpoints.js';
+
+export class ServiceMembership {
+  // Parsed selectors by cached object: the cache replaces an object on every change, so an entry
+  // is never stale and goes away with the object.
+  private readonly selectors = new WeakMap<Readonly<Service>, LabelMatcher>();
+
+  constructor(private readonly services: Informer<Service>, private readonly pods: Informer<Pod>) {}
+
+  /** The selector of a Service this controller fills, or undefined for one it leaves alone. */
+  selectorOf(service: Readonly<Service>): LabelMatcher | undefined {
+    if (!hasManagedEndpoints(service)) return undefined;
+    let selector = this.selectors.get(service);
+    if (selector === undefined) {
+      selector = selectorFromSet(service.spec?.selector);
+      this.selectors.set(service, selector);
+    }
+    return selector;
+  }
+
+  /** Keys of the Services (with selectors) in the pod's namespace that select it. */
+  serviceKeysFor(pod: Readonly<Pod>): Set<string> {
+    const keys = new Set<string>();
+    for (const service of this.services.byIndex('namespace', pod.metadata?.namespace ?? '')) {
+      if (this.selectorOf(service)?.matches(pod.metadata?.labels) === true) keys.add(keyOf(service));
+    }
+    return keys;
+  }
+
+  /** The cached pods the Service selects, by name for a stable order. */
+  podsOf(service: Readonly<Service>): Readonly<Pod>[] {
+    const selector = this.selectorOf(service);
+    if (selector === undefined) return [];
+    return this.pods
+      .byIndex('namespace', service.metadata?.namespace ?? '')
+      .filter((pod) => selector.matches(pod.metadata?.labels))
+      .sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
+  }
+}
