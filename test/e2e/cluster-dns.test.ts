@@ -1,0 +1,157 @@
+// Cluster DNS on real Docker: ClusterDns listens on the Docker bridge gateway (port 53), a superlet
+// with clusterDns set gives each pod a resolv.conf naming it, and busybox in a pod resolves Services
+// by name: a ClusterIP Service to its ClusterIP, a headless one to the pod's address, reached with
+// wget through the search path. EndpointSlices are written by hand here (this test runs no
+// controllers), labelled as the EndpointSlice controller labels its own.
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Pod, Service } from 'kubernetes-types/core/v1.js';
+import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
+import { joinCluster } from '../../src/client/join.js';
+import { EndpointSlices, Namespaces, Pods, Services } from '../../src/client/resource-types.js';
+import { RestClient } from '../../src/client/rest-client.js';
+import { dockerBridgeGateway } from '../../src/proxy/dns/bridge-address.js';
+import { ClusterDns } from '../../src/proxy/dns/cluster-dns.js';
+import { DockerRuntime } from '../../src/superlet/runtime/docker/docker-runtime.js';
+import { Superlet } from '../../src/superlet/superlet.js';
+import { silentLogger } from '../../src/util/log.js';
+import { removeContainersOf, startTestCluster, type TestCluster } from '../support/cluster.js';
+import { BUSYBOX, isRunningAndReady, waitForPod } from '../support/pods.js';
+import { waitFor } from '../support/wait.js';
+
+const NS = 'dns-e2e';
+const FQDN = (service: string): string => `${service}.${NS}.svc.cluster.local`;
+
+let cluster: TestCluster;
+let dns: ClusterDns;
+let gateway: string;
+let nodeName: string;
+const stop = new AbortController();
+
+function pod(name: string, script: string, extra: Partial<NonNullable<Pod['spec']>> = {}, labels: Record<string, string> = {}): Pod {
+  return {
+    apiVersion: 'v1', kind: 'Pod',
+    metadata: { name, namespace: NS, labels },
+    spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'main', image: BUSYBOX, command: ['sh', '-c', script] }], ...extra },
+  };
+}
+
+function endpointSlice(service: string, ip: string, port: number): EndpointSlice {
+  return {
+    apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
+    metadata: { name: `${service}-by-hand`, namespace: NS, labels: { 'kubernetes.io/service-name': service } },
+    addressType: 'IPv4',
+    endpoints: [{ addresses: [ip], conditions: { ready: true } }],
+    ports: [{ name: 'http', port, protocol: 'TCP' }],
+  };
+}
+
+async function exec(podName: string, command: string[]): Promise<{ code: number; output: string }> {
+  const result = await cluster.kubectl.run(['exec', '-n', NS, podName, '--', ...command]);
+  return { code: result.code, output: result.stdout + result.stderr };
+}
+
+beforeAll(async () => {
+  cluster = await startTestCluster({ nodes: 0 });
+  gateway = await dockerBridgeGateway();
+  dns = new ClusterDns({ client: cluster.client, addresses: [gateway], port: 53, logger: silentLogger });
+  await dns.start(stop.signal);
+
+  // A node whose superlet names the cluster DNS (the kubelet's --cluster-dns).
+  nodeName = `dns-node-${randomBytes(3).toString('hex')}`;
+  const config = await joinCluster({ server: cluster.plane.url, token: cluster.plane.current.nodeToken.token });
+  const superlet = new Superlet({
+    client: new RestClient({ config }),
+    runtime: new DockerRuntime({}),
+    nodeName,
+    address: '127.0.0.1',
+    bind: '127.0.0.1',
+    port: 0,
+    rootDir: join(cluster.plane.dataDir, 'superlet', nodeName),
+    caPem: config.caPem ?? '',
+    leaseRenewIntervalMs: 2000,
+    clusterDns: [gateway],
+    logger: silentLogger,
+  });
+  await superlet.start(stop.signal);
+  await cluster.client.create(Namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+}, 120_000);
+
+afterAll(async () => {
+  stop.abort();
+  await dns?.stop();
+  if (nodeName !== undefined) await removeContainersOf([nodeName]);
+  await cluster?.stop();
+});
+
+describe('cluster DNS on Docker', () => {
+  it('pods resolve Services by name and reach a headless Service through the search path', async () => {
+    const { client } = cluster;
+    await client.create(Pods, pod('web', 'mkdir -p /www && echo hello-from-web > /www/index.html && exec httpd -f -p 8080 -h /www', {}, { app: 'web' }));
+    await client.create(Pods, pod('client', 'exec sleep 3600'));
+    const web = await waitForPod(client, 'web', isRunningAndReady, 'running', 120_000, NS);
+    await waitForPod(client, 'client', isRunningAndReady, 'running', 120_000, NS);
+    const webIp = web.status?.podIP ?? '';
+    expect(webIp).not.toBe('');
+
+    const clusterIpService = await client.create<Service>(Services, {
+      apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: NS },
+      spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
+    });
+    await client.create<Service>(Services, {
+      apiVersion: 'v1', kind: 'Service', metadata: { name: 'web-headless', namespace: NS },
+      spec: { clusterIP: 'None', selector: { app: 'web' }, ports: [{ name: 'http', port: 8080 }] },
+    });
+    await client.create(EndpointSlices, endpointSlice('web', webIp, 8080));
+    await client.create(EndpointSlices, endpointSlice('web-headless', webIp, 8080));
+
+    // The pod's resolv.conf, as the kubelet forms it for ClusterFirst; the app container shares the sandbox's.
+    const resolvConf = (await exec('client', ['cat', '/etc/resolv.conf'])).output;
+    expect(resolvConf).toMatch(new RegExp(`^nameserver ${gateway.replace(/\./g, '\\.')}$`, 'm'));
+    expect(resolvConf.match(/^nameserver /gm)).toHaveLength(1);
+    expect(resolvConf).toMatch(new RegExp(`^search ${NS}\\.svc\\.cluster\\.local svc\\.cluster\\.local cluster\\.local\\b`, 'm'));
+    expect(resolvConf).toMatch(/^options ndots:5$/m);
+
+    const clusterIp = clusterIpService.spec?.clusterIP ?? '';
+    const lookup = await waitFor(async () => {
+      const result = await exec('client', ['nslookup', FQDN('web')]);
+      return result.code === 0 && result.output.includes(clusterIp) ? result.output : undefined;
+    }, { what: `nslookup ${FQDN('web')} to answer ${clusterIp}`, timeoutMs: 30_000, intervalMs: 500 });
+    expect(lookup).toContain(clusterIp);
+
+    const headless = await waitFor(async () => {
+      const result = await exec('client', ['nslookup', FQDN('web-headless')]);
+      return result.code === 0 && result.output.includes(webIp) ? result.output : undefined;
+    }, { what: `nslookup ${FQDN('web-headless')} to answer ${webIp}`, timeoutMs: 30_000, intervalMs: 500 });
+    expect(headless).toContain(webIp);
+
+    // wget resolves through the C library: the short name goes through the search path (no -T: it
+    // crashes Debian's busybox 1.35).
+    const fetched = await exec('client', ['wget', '-q', '-O', '-', 'http://web-headless:8080/']);
+    expect(fetched).toEqual({ code: 0, output: 'hello-from-web\n' });
+    const byFqdn = await exec('client', ['wget', '-q', '-O', '-', `http://${FQDN('web-headless')}:8080/`]);
+    expect(byFqdn).toEqual({ code: 0, output: 'hello-from-web\n' });
+  });
+
+  it('names outside the cluster fail at once with REFUSED, and unknown cluster names with NXDOMAIN', async () => {
+    const outside = await exec('client', ['nslookup', 'example.com']);
+    expect(outside.code).not.toBe(0);
+    expect(outside.output).toMatch(/REFUSED/);
+    const unknown = await exec('client', ['nslookup', FQDN('nope')]);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.output).toMatch(/NXDOMAIN/);
+  });
+
+  it('dnsPolicy None takes only the pod dnsConfig', async () => {
+    await cluster.client.create(Pods, pod('custom', 'exec sleep 3600', {
+      dnsPolicy: 'None',
+      dnsConfig: { nameservers: [gateway], searches: ['custom.example'], options: [{ name: 'ndots', value: '2' }, { name: 'edns0' }] },
+    }));
+    await waitForPod(cluster.client, 'custom', isRunningAndReady, 'running', 120_000, NS);
+    const resolvConf = (await exec('custom', ['cat', '/etc/resolv.conf'])).output;
+    expect(resolvConf).toMatch(/^search custom\.example$/m);
+    expect(resolvConf).toMatch(/^options ndots:2 edns0$/m);
+    expect(resolvConf.match(/^nameserver .*$/gm)).toEqual([`nameserver ${gateway}`]);
+  });
+});
