@@ -1,5 +1,6 @@
 // `supernetes superlet` and `supernetes scheduler`: one component alone, reaching the API server
 // through a kubeconfig like any client.
+import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import { loadKubeconfig } from '../client/kubeconfig.js';
 import { RestClient } from '../client/rest-client.js';
@@ -7,6 +8,7 @@ import { allControllers } from '../controller/all-controllers.js';
 import { ControllerManager } from '../controller/controller-manager.js';
 import { SuperScheduler } from '../scheduler/scheduler.js';
 import { createLogger } from '../util/log.js';
+import { addProxyOptions, startProxy, type ProxyFlags } from './proxy-options.js';
 import { addSuperletOptions, startSuperlet, type SuperletFlags } from './superlet-options.js';
 
 interface KubeconfigFlags {
@@ -31,6 +33,22 @@ export function registerComponentCommands(program: Command, signal: AbortSignal)
     const superlet = await startSuperlet({ config, flags, dataDir: flags.dataDir, defaultAddress: '127.0.0.1', logger: createLogger('supernetes'), signal });
     console.log(`superlet for node ${flags.nodeName} running; API on port ${superlet.apiPort}`);
     await waitForAbort(signal);
+  });
+
+  addProxyOptions(
+    program
+      .command('proxy')
+      .description('run SuperProxy alone: the service rules (iptables) of this node and cluster DNS')
+      .requiredOption('--kubeconfig <file>', 'how to reach the API server')
+      .option('--context <name>', 'kubeconfig context')
+      .option('--node-name <name>', 'this node (its endpoints are the local ones)', hostname().toLowerCase())
+      .option('--cluster-domain <domain>', 'the cluster DNS domain', 'cluster.local'),
+  ).action(async (flags: ProxyFlags & KubeconfigFlags & { nodeName: string; clusterDomain: string }) => {
+    const config = await loadKubeconfig(flags.kubeconfig, flags.context);
+    const { proxy, dnsAddress } = await startProxy({ config, flags, nodeName: flags.nodeName, clusterDomain: flags.clusterDomain, logger: createLogger('supernetes'), signal });
+    console.log(`SuperProxy running for node ${flags.nodeName}${dnsAddress === undefined ? '' : `; cluster DNS on ${dnsAddress}:${flags.dnsPort}`}`);
+    await waitForAbort(signal);
+    await proxy.stopped();
   });
 
   program

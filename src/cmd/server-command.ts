@@ -12,9 +12,10 @@ import { allControllers } from '../controller/all-controllers.js';
 import { ControllerManager } from '../controller/controller-manager.js';
 import { SuperScheduler } from '../scheduler/scheduler.js';
 import { createLogger } from '../util/log.js';
+import { addProxyOptions, startProxy, type ProxyFlags } from './proxy-options.js';
 import { addSuperletOptions, startSuperlet, type SuperletFlags } from './superlet-options.js';
 
-interface ServerCommandOptions extends SuperletFlags {
+interface ServerCommandOptions extends SuperletFlags, ProxyFlags {
   dataDir: string;
   bind: string;
   httpsPort: string;
@@ -23,7 +24,7 @@ interface ServerCommandOptions extends SuperletFlags {
 }
 
 /** Components `--disable` may name. */
-const OPTIONAL_COMPONENTS = ['controller', 'scheduler', 'superlet'] as const;
+const OPTIONAL_COMPONENTS = ['controller', 'scheduler', 'superlet', 'proxy'] as const;
 
 function parseDisable(text: string): Set<string> {
   const names = text.split(',').map((n) => n.trim()).filter((n) => n !== '');
@@ -36,7 +37,7 @@ function parseDisable(text: string): Set<string> {
 }
 
 export function registerServerCommand(program: Command, signal: AbortSignal): void {
-  addSuperletOptions(
+  addProxyOptions(addSuperletOptions(
     program
       .command('server')
       .description('run a whole cluster: SuperCache, SuperAPIServer, SuperController, SuperScheduler and a superlet for this machine')
@@ -45,7 +46,7 @@ export function registerServerCommand(program: Command, signal: AbortSignal): vo
       .option('--https-port <port>', 'HTTPS port (0 picks a free one)', '6443')
       .option('--store <store>', 'sqlite (embedded) or etcd://host:port', 'sqlite')
       .option('--disable <components>', `comma-separated components not to run (${OPTIONAL_COMPONENTS.join(', ')})`, ''),
-  ).action(async (options: ServerCommandOptions) => {
+  )).action(async (options: ServerCommandOptions) => {
     const port = Number(options.httpsPort);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --https-port "${options.httpsPort}"`);
     const disabled = parseDisable(options.disable);
@@ -73,10 +74,18 @@ export function registerServerCommand(program: Command, signal: AbortSignal): vo
         await scheduler.start(components.signal);
         stopping.push(() => scheduler.stopped());
       }
+      const config = await joinCluster({ server: plane.url, token: plane.nodeToken.token });
+      let clusterDns = options.clusterDns;
+      if (!disabled.has('proxy')) {
+        // The node's proxy (and cluster DNS) with the node's credentials, as a remote agent's.
+        const { proxy, dnsAddress } = await startProxy({ config, flags: options, nodeName: options.nodeName, clusterDomain: options.clusterDomain, logger, signal: components.signal });
+        if (options.dnsPort === '53') clusterDns ??= dnsAddress;
+        stopping.push(() => proxy.stopped());
+      }
       if (!disabled.has('superlet')) {
-        const config = await joinCluster({ server: plane.url, token: plane.nodeToken.token });
         const loopback = options.bind === '0.0.0.0' || options.bind === '::' ? '127.0.0.1' : options.bind;
-        const superlet = await startSuperlet({ config, flags: options, dataDir: options.dataDir, defaultAddress: loopback, logger, signal: components.signal });
+        const flags = { ...options, ...(clusterDns === undefined ? {} : { clusterDns }) };
+        const superlet = await startSuperlet({ config, flags, dataDir: options.dataDir, defaultAddress: loopback, logger, signal: components.signal });
         stopping.push(() => superlet.stopped());
       }
     } catch (error) {

@@ -9,6 +9,7 @@ import { Informer } from '../client/informer.js';
 import { EndpointSlices, Services } from '../client/resource-types.js';
 import type { RestClient } from '../client/rest-client.js';
 import type { Logger } from '../util/log.js';
+import { ClusterDns, type ClusterDnsOptions } from './dns/cluster-dns.js';
 import { HairpinMode } from './hairpin.js';
 import { DEFAULT_LOCK_PATH, HostLock } from './host-lock.js';
 import { Iptables } from './iptables.js';
@@ -36,6 +37,8 @@ export interface SuperProxyOptions {
   readonly lockPath?: string;
   /** The pods' bridge, whose ports get hairpin mode (default docker0; '' leaves it alone). */
   readonly hairpinBridge?: string;
+  /** Cluster DNS, part of SuperProxy: started once this proxy owns the host (one per host too). */
+  readonly dns?: Omit<ClusterDnsOptions, 'client' | 'logger'>;
   readonly logger: Logger;
 }
 
@@ -46,6 +49,9 @@ export class SuperProxy {
   private readonly lock: HostLock;
   private readonly localnet = new RouteLocalnet();
   private readonly hairpin: HairpinMode | undefined;
+  private clusterDns: ClusterDns | undefined;
+  private markDnsReady: () => void = () => undefined;
+  private readonly dnsReady: Promise<void>;
   private readonly runner: SyncRunner;
   private readonly rules: RuleSetOptions;
   private finished: Promise<void> = Promise.resolve();
@@ -68,6 +74,7 @@ export class SuperProxy {
       ...(options.clusterCidr === undefined ? {} : { clusterCidr: options.clusterCidr }),
     };
     this.firstSync = new Promise<void>((resolve) => { this.markSynced = resolve; });
+    this.dnsReady = new Promise<void>((resolve) => { this.markDnsReady = resolve; });
     this.runner = new SyncRunner({
       minIntervalMs: options.minSyncIntervalMs ?? 100,
       periodMs: options.syncPeriodMs ?? 30_000,
@@ -100,6 +107,12 @@ export class SuperProxy {
     return this.firstSync;
   }
 
+  /** Resolves when cluster DNS (if configured) answers, or failed to start; resolves to its port, if any. */
+  async whenDnsReady(): Promise<number | undefined> {
+    await this.dnsReady;
+    return this.clusterDns?.port;
+  }
+
   /** Resolves once the proxy has stopped and removed its rules (after the start signal aborted). */
   stopped(): Promise<void> {
     return this.finished;
@@ -130,10 +143,25 @@ export class SuperProxy {
         await this.localnet.enable().catch((error: unknown) => log.warn('cannot set route_localnet: node ports on 127.0.0.1 will not answer', { error }));
       }
       await Promise.all([this.services.waitForSync(signal), this.slices.waitForSync(signal)]).catch(() => undefined);
+      void this.startDns(signal);
       await this.runner.run(signal);
     } finally {
       await this.cleanup();
     }
+  }
+
+  private async startDns(signal: AbortSignal): Promise<void> {
+    const dns = this.options.dns;
+    if (dns === undefined) return this.markDnsReady();
+    const clusterDns = new ClusterDns({ ...dns, client: this.options.client, logger: this.options.logger.child('dns') });
+    try {
+      await clusterDns.start(signal);
+      this.clusterDns = clusterDns;
+    } catch (error) {
+      this.options.logger.error('cluster DNS did not start; pods will not resolve service names', { error, addresses: dns.addresses });
+      await clusterDns.stop().catch(() => undefined);
+    }
+    this.markDnsReady();
   }
 
   private async sync(): Promise<void> {
@@ -149,6 +177,7 @@ export class SuperProxy {
 
   private async cleanup(): Promise<void> {
     const log = this.options.logger;
+    await this.clusterDns?.stop().catch(() => undefined);
     try {
       await this.iptables.restore(renderCleanup(await this.iptables.save()));
       log.info('service proxy stopped; its rules are removed');

@@ -8,6 +8,10 @@ import Dockerode from 'dockerode';
 import { joinCluster } from '../../src/client/join.js';
 import { loadKubeconfig } from '../../src/client/kubeconfig.js';
 import { RestClient } from '../../src/client/rest-client.js';
+import { allControllers } from '../../src/controller/all-controllers.js';
+import { ControllerManager } from '../../src/controller/controller-manager.js';
+import { dockerBridgeGateway } from '../../src/proxy/dns/bridge-address.js';
+import { SuperProxy } from '../../src/proxy/super-proxy.js';
 import { SuperScheduler } from '../../src/scheduler/scheduler.js';
 import { DockerRuntime } from '../../src/superlet/runtime/docker/docker-runtime.js';
 import { LABEL } from '../../src/superlet/runtime/docker/labels.js';
@@ -30,6 +34,8 @@ export interface TestNode {
 
 export interface TestCluster {
   readonly plane: TestControlPlane;
+  /** The host's SuperProxy, with cluster DNS on the Docker bridge gateway (only with options.proxy). */
+  readonly proxy?: SuperProxy;
   /** An admin client. */
   readonly client: RestClient;
   readonly kubectl: Kubectl;
@@ -45,6 +51,14 @@ export interface TestClusterOptions {
   /** CrashLoopBackOff / ImagePullBackOff bounds; tests shorten them (default 1 s doubling to 8 s). */
   readonly backoff?: { initialMs: number; maxMs: number };
   readonly scheduler?: boolean;
+  /** Run SuperController's controllers (all of them, no leader election); default false. */
+  readonly controllers?: boolean;
+  /**
+   * Run one SuperProxy for the host (its nodes share one Docker daemon, so one set of rules) with
+   * cluster DNS on the bridge gateway, port 53, which the superlets give ClusterFirst pods; default
+   * false. stop() waits until the proxy has removed its rules.
+   */
+  readonly proxy?: boolean;
 }
 
 const VERBOSE = process.env.SUPERNETES_TEST_LOG === '1';
@@ -61,6 +75,30 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
 
   if (options.scheduler !== false) {
     await new SuperScheduler({ client: new RestClient({ config: adminConfig }), logger: logger.child('scheduler') }).start(everything.signal);
+  }
+
+  if (options.controllers === true) {
+    await new ControllerManager({
+      client: new RestClient({ config: { ...adminConfig, userAgent: 'supernetes-controller' } }),
+      controllers: allControllers(),
+      leaderElection: false,
+      logger: logger.child('controller'),
+    }).start(everything.signal);
+  }
+
+  let proxy: SuperProxy | undefined;
+  let dnsAddress: string | undefined;
+  if (options.proxy === true) {
+    dnsAddress = await dockerBridgeGateway();
+    const config = await joinCluster({ server: plane.url, token: plane.current.nodeToken.token });
+    proxy = new SuperProxy({
+      client: new RestClient({ config }),
+      nodeName: `node-${clusterId}-1`,
+      minSyncIntervalMs: 50,
+      dns: { addresses: [dnsAddress], port: 53 },
+      logger: logger.child('proxy'),
+    });
+    await proxy.start(everything.signal);
   }
 
   const addNode = async (nodeOptions: { runtime?: 'docker' | 'fake'; labels?: Record<string, string> } = {}): Promise<TestNode> => {
@@ -81,6 +119,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
       imageBackoff: backoff,
       leaseRenewIntervalMs: 2000,
       logger: logger.child(name),
+      ...(dnsAddress === undefined ? {} : { clusterDns: [dnsAddress] }),
       ...(nodeOptions.labels === undefined ? {} : { labels: nodeOptions.labels }),
     });
     const start = async (superlet: Superlet): Promise<void> => {
@@ -107,18 +146,21 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
     for (let i = 0; i < (options.nodes ?? 1); i++) await addNode();
   } catch (error) {
     everything.abort();
+    await proxy?.stopped();
     await plane.stop();
     throw error;
   }
 
   return {
     plane,
+    ...(proxy === undefined ? {} : { proxy }),
     client,
     kubectl: new Kubectl(plane.kubeconfigPath),
     nodes,
     addNode,
     stop: async () => {
       everything.abort();
+      await proxy?.stopped();
       await removeContainersOf(nodes.filter((n) => n.runtime.name === 'docker').map((n) => n.name));
       await plane.stop();
     },
