@@ -2,10 +2,10 @@
 // KUBECONFIG merged (the first file to set a value wins, entries of the same name are not
 // merged), else ~/.kube/config. Then --context, --server, --token and --insecure-skip-tls-verify
 // override what the file says.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
-import { parse } from 'yaml';
+import { parse, parseDocument } from 'yaml';
 import { clientConfigOf, type ClientConfig } from '../client/kubeconfig.js';
 import { CliError } from './cli-error.js';
 import type { GlobalOptions } from './cli-context.js';
@@ -110,4 +110,36 @@ export async function loadCliConfig(options: GlobalOptions, env: NodeJS.ProcessE
     delete config.caPem;
   }
   return config;
+}
+
+/**
+ * Changes one kubeconfig file in place (comments and layout kept), as `kubectl config` writes:
+ * the file is created when missing.
+ */
+export function updateKubeconfigFile(path: string, change: (doc: KubeconfigDoc) => void): void {
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  let document;
+  try {
+    document = parseDocument(text === '' ? 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\npreferences: {}\n' : text);
+  } catch (error) {
+    throw new CliError(`error: cannot read the kubeconfig ${path}: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const data = (document.toJS() ?? {}) as KubeconfigDoc;
+  change(data);
+  // Only the top-level keys kubectl config changes are replaced, the rest of the file stays as written.
+  for (const key of ['current-context', 'contexts', 'clusters', 'users'] as const) {
+    if (data[key] !== undefined) document.set(key, data[key]);
+  }
+  writeFileSync(path, String(document), { mode: 0o600 });
+}
+
+/** The file a change to an entry goes to: the first that defines it, else the first file. */
+export function kubeconfigFileDefining(options: GlobalOptions, env: NodeJS.ProcessEnv, list: 'contexts' | 'clusters' | 'users' | 'current-context', name?: string): string {
+  const paths = kubeconfigPaths(options, env);
+  for (const path of paths) {
+    if (!existsSync(path)) continue;
+    const doc = (parse(readFileSync(path, 'utf8')) ?? {}) as KubeconfigDoc;
+    if (list === 'current-context' ? typeof doc['current-context'] === 'string' && doc['current-context'] !== '' : (doc[list] ?? []).some((e) => e.name === name)) return path;
+  }
+  return paths[0] ?? join(env.HOME ?? homedir(), '.kube', 'config');
 }
