@@ -45,8 +45,9 @@ export class DnsServer {
         return this.boundPort;
       } catch (error) {
         await this.close();
-        const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
-        if (this.options.port !== 0 || !inUse || attempt >= PORT_TRIES) throw error;
+        const code = (error as NodeJS.ErrnoException).code;
+        if (this.options.port === 0 && code === 'EADDRINUSE' && attempt < PORT_TRIES) continue;
+        throw listenError(error, this.options.addresses, this.options.port);
       }
     }
   }
@@ -164,4 +165,16 @@ function udpLimit(query: DecodedPacket | undefined): number {
   const opt = query?.additionals?.find((a) => a.type === 'OPT');
   if (opt === undefined || !('udpPayloadSize' in opt)) return CLASSIC_UDP_SIZE;
   return Math.min(MAX_UDP_SIZE, Math.max(CLASSIC_UDP_SIZE, opt.udpPayloadSize));
+}
+
+/** One line that says where and why, keeping the system error's code (EADDRINUSE, EACCES, EADDRNOTAVAIL) for callers. */
+function listenError(error: unknown, addresses: readonly string[], port: number): Error {
+  const cause = error as NodeJS.ErrnoException;
+  const why = cause.code === 'EADDRINUSE' ? 'the address is in use (another DNS server, or another node on this host)'
+    : cause.code === 'EACCES' ? 'a port below 1024 needs root or CAP_NET_BIND_SERVICE'
+      : cause.code === 'EADDRNOTAVAIL' ? 'no interface of this machine has that address'
+        : cause.message;
+  const wrapped: NodeJS.ErrnoException = new Error(`cluster DNS cannot listen on ${addresses.join(', ')} port ${port}: ${why}`, { cause: error });
+  if (cause.code !== undefined) wrapped.code = cause.code;
+  return wrapped;
 }

@@ -157,6 +157,15 @@ describe('ClusterDns', () => {
       { what: 'the deleted Service to be NXDOMAIN' });
   });
 
+  it('a second server on a taken port fails with one clear line and the first keeps answering', async () => {
+    const second = new ClusterDns({ client, addresses: ['127.0.0.1'], port: dns.port, logger: silentLogger });
+    const failure = await second.start(stop.signal).then(() => undefined, (error: unknown) => error as NodeJS.ErrnoException);
+    expect(failure?.code).toBe('EADDRINUSE');
+    expect(failure?.message).toBe(`cluster DNS cannot listen on 127.0.0.1 port ${dns.port}: the address is in use (another DNS server, or another node on this host)`);
+    const service = await client.get<Service>(Services, 'web', NS);
+    expect(await resolver().resolve4(`web.${NS}.svc.cluster.local`)).toEqual([service.spec?.clusterIP]);
+  });
+
   it('truncates a large answer over UDP and gives it whole over TCP', async () => {
     const endpoints = Array.from({ length: 150 }, (_, i) => ({ addresses: [`172.17.1.${i + 1}`] }));
     await client.create<Service>(Services, {
