@@ -1,8 +1,10 @@
 // The cluster a rollout runs on, each part a process of its own so that each one's CPU is its own:
-// `supernetes server --disable controller,superlet` (SuperCache, SuperAPIServer, SuperScheduler),
-// SuperController as `supernetes controller --kubeconfig` (with its leader election, as it runs in
-// production), and the nodes as `supernetes agent` superlets on the fake runtime or on Docker.
-// Everything listens on 127.0.0.1; stop() ends every process it started, in reverse order.
+// `supernetes server --disable controller,superlet,proxy` (SuperCache, SuperAPIServer,
+// SuperScheduler), SuperController as `supernetes controller --kubeconfig` (with its leader
+// election, as it runs in production), and the nodes as `supernetes agent --disable proxy`
+// superlets on the fake runtime or on Docker. Everything listens on 127.0.0.1; stop() ends every
+// process it started: the controller, then the superlets, then the server.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +15,7 @@ import { loadKubeconfig } from '../../src/client/kubeconfig.js';
 import { Leases, Nodes } from '../../src/client/resource-types.js';
 import { RestClient } from '../../src/client/rest-client.js';
 import { startServer, type RunningServer } from '../common/server.js';
-import { spawnSupernetes, type SupernetesProcess } from '../common/supernetes-process.js';
+import { spawnSupernetes, supernetesEntry, type SupernetesProcess } from '../common/supernetes-process.js';
 import { pause } from '../pods/stats.js';
 import { summarizeWarnings } from './warnings.js';
 
@@ -75,9 +77,20 @@ async function untilLeaseHeld(client: RestClient): Promise<string> {
   throw new Error(`the Lease kube-system/supernetes-controller was not taken within ${READY_TIMEOUT_MS} ms`);
 }
 
+/**
+ * `--disable proxy` where the build has SuperProxy: no Service is measured here, and two superlets
+ * on one host would take turns owning its service rules. Older builds (BENCH_SUPERNETES) lack it.
+ */
+function withoutProxy(command: 'server' | 'agent', others: readonly string[]): string[] {
+  const help = spawnSync(process.execPath, [supernetesEntry(), command, '--help'], { encoding: 'utf8' }).stdout;
+  const hasProxy = /--disable <components>[\s\S]*?proxy/.test(help);
+  const names = [...others, ...(hasProxy ? ['proxy'] : [])];
+  return names.length === 0 ? [] : ['--disable', names.join(',')];
+}
+
 export async function startCluster(runtime: RuntimeName, nodeNames: readonly string[]): Promise<Cluster> {
   const start = performance.now();
-  const server = await startServer({ dataDirPrefix: 'bench-rollout-', args: ['--disable', 'controller,superlet'] });
+  const server = await startServer({ dataDirPrefix: 'bench-rollout-', args: withoutProxy('server', ['controller', 'superlet']) });
   const started: SupernetesProcess[] = [server];
   // The controller first (so that it does not react to nodes going), then the superlets while the
   // API server still answers them, then the server.
@@ -91,11 +104,12 @@ export async function startCluster(runtime: RuntimeName, nodeNames: readonly str
   let client: RestClient | undefined;
   try {
     const token = readFileSync(server.nodeTokenPath, 'utf8').trim();
+    const agentDisable = withoutProxy('agent', []);
     const agents = nodeNames.map((nodeName) => {
       const dataDir = mkdtempSync(join(tmpdir(), 'bench-rollout-agent-'));
       const agent = spawnSupernetes(
         `superlet ${nodeName}`,
-        ['agent', '--server', server.url, '--token', token, '--node-name', nodeName, '--runtime', runtime, '--superlet-port', '0', '--data-dir', dataDir],
+        ['agent', '--server', server.url, '--token', token, '--node-name', nodeName, '--runtime', runtime, '--superlet-port', '0', '--data-dir', dataDir, ...agentDisable],
         { removeOnStop: [dataDir] },
       );
       started.push(agent);
