@@ -105,7 +105,7 @@ export class ClusterDns {
     const opcode = (query as { opcode?: string }).opcode;
     const reply = (rcode: number, resolution?: Resolution): Packet => {
       // Recursion desired is echoed; recursion available is never set (no upstream).
-      let flags = rcode | (query.flags ?? 0) & dnsPacket.RECURSION_DESIRED;
+      let flags = rcode | ((query.flags ?? 0) & dnsPacket.RECURSION_DESIRED);
       if (resolution?.authoritative === true) flags |= dnsPacket.AUTHORITATIVE_ANSWER;
       const additionals: Answer[] = [...resolution?.additionals ?? []];
       if (query.additionals?.some((a) => a.type === 'OPT') === true) {
