@@ -8,7 +8,7 @@ import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import type { CliContext } from '../cli-context.js';
 import { CliError } from '../cli-error.js';
 import { changeCauseOf, revisionsOf, sameJson, undoPatch, withoutHash } from '../remote/deployment-history.js';
-import { displayName, resolveTargets, type ObjectTarget } from '../remote/object-target.js';
+import { displayName, groupResource, resolveTargets, type ObjectTarget } from '../remote/object-target.js';
 import { selectTargets } from '../remote/select-targets.js';
 import { parseDuration, watchObject } from '../remote/watch-object.js';
 import { ProgressDisplay } from '../progress/progress-display.js';
@@ -78,7 +78,7 @@ export function register(program: Command, ctx: CliContext): void {
       const client = await ctx.client();
       for (const target of targets) {
         const obj = await client.get<Deployment>(target.resource, target.name, target.namespace);
-        if (obj.spec?.paused === true) throw new CliError(`error: can't restart paused deployment (run rollout resume first)`);
+        if (obj.spec?.paused === true) throw new CliError(`error: ${groupResource(target.resource)} "${target.name}" can't restart paused deployment (run rollout resume first)`);
         const patch = { spec: { template: { metadata: { annotations: { [RESTARTED_AT]: new Date().toISOString().replace(/\.\d+Z$/, 'Z') } } } } };
         await client.patch(target.resource, target.name, target.namespace, patch, 'strategic');
         ctx.out(`${displayName(target.resource, target.name)} restarted\n`);
@@ -93,15 +93,19 @@ export function register(program: Command, ctx: CliContext): void {
         const targets = await targetsOf(ctx, args, options, ['Deployment'], `cannot be ${paused ? 'paused' : 'resumed'} (it works on deployments)`);
         const client = await ctx.client();
         const word = paused ? 'paused' : 'resumed';
+        const refused: string[] = [];
         for (const target of targets) {
           const obj = await client.get<Deployment>(target.resource, target.name, target.namespace);
           if ((obj.spec?.paused === true) === paused) {
-            ctx.out(`${displayName(target.resource, target.name)} already ${word}\n`);
+            refused.push(`${groupResource(target.resource)} "${target.name}" ${paused ? 'is already paused' : 'is not paused'}`);
             continue;
           }
           await client.patch(target.resource, target.name, target.namespace, { spec: { paused } }, 'strategic');
           ctx.out(`${displayName(target.resource, target.name)} ${word}\n`);
         }
+        // As kubectl: the others are done, then the refusals are the error.
+        if (refused.length === 1) throw new CliError(`error: ${refused[0] ?? ''}`);
+        if (refused.length > 1) throw new CliError(`error: [${refused.join(', ')}]`);
       });
   }
 }
@@ -178,9 +182,6 @@ function describeTemplate(template: PodTemplateSpec | undefined): string {
 async function undo(ctx: CliContext, target: ObjectTarget, toRevision: number): Promise<void> {
   const client = await ctx.client();
   const d = await client.get<Deployment>(target.resource, target.name, target.namespace);
-  if (d.spec?.paused === true) {
-    throw new CliError(`error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume ${displayName(target.resource, target.name)}' and try again`);
-  }
   const revisions = await revisionsOf(client, d);
   let chosen;
   if (toRevision > 0) {
@@ -189,6 +190,10 @@ async function undo(ctx: CliContext, target: ObjectTarget, toRevision: number): 
   } else {
     chosen = revisions.length >= 2 ? revisions[revisions.length - 2] : undefined;
     if (chosen === undefined) throw new CliError(`error: no rollout history found for deployment "${target.name}"`);
+  }
+  // After the revision is found, as kubectl checks.
+  if (d.spec?.paused === true) {
+    throw new CliError(`error: you cannot rollback a paused deployment; resume it first with 'superctl rollout resume deployment/${target.name}' and try again`);
   }
   const name = displayName(target.resource, target.name);
   if (sameJson(withoutHash(chosen.replicaSet.spec?.template), withoutHash(d.spec?.template))) {
