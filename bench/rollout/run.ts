@@ -137,7 +137,7 @@ async function main(): Promise<void> {
           idleMs: IDLE_MS,
           timeoutMs: PHASE_TIMEOUT_MS,
           daemons: [],
-          log,
+          log: note,
         });
         rows.push(...caseRows(`fake, ${FAKE_PODS} pods`, r, false));
         note(`  fake: ${describeCase(r, FAKE_PODS)}; load average ${loadAverage()}`);
@@ -155,7 +155,7 @@ async function main(): Promise<void> {
           idleMs: IDLE_MS,
           timeoutMs: PHASE_TIMEOUT_MS,
           daemons: dockerDaemons(),
-          log,
+          log: note,
         });
         rows.push(...caseRows(`Docker, ${DOCKER_PODS} pods`, dockerCase, true));
         note(`  Docker: ${describeCase(dockerCase, DOCKER_PODS)}; load average ${loadAverage()}`);

@@ -13,6 +13,7 @@ import type { Deployment, ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import { Deployments, Namespaces } from '../../src/client/resource-types.js';
 import { COMMAND, IMAGE } from '../pods/docker.js';
 import { nowMs, pause } from '../pods/stats.js';
+import { describeRequests, requestCounts, requestsBetween, type RequestSummary } from './api-requests.js';
 import { startCluster, type RuntimeName } from './cluster.js';
 import { describeCpu, meterCpu, type Metered, type PhaseCpu } from './cpu.js';
 import { DeploymentWatch, type State } from './deployment-watch.js';
@@ -37,6 +38,7 @@ export interface Phase {
   readonly cpu: PhaseCpu;
   /** Warning and error lines our processes logged meanwhile (mostly conflicts retried). */
   readonly warnings: number;
+  readonly requests: RequestSummary;
 }
 
 export interface CaseResult {
@@ -118,11 +120,13 @@ export async function runCase(options: CaseOptions): Promise<CaseResult> {
       const phase = async (what: string, act: () => Promise<void>, test: (state: State) => boolean): Promise<Phase> => {
         const meter = meterCpu(metered);
         const warned = cluster.warningCount();
+        const asked = await requestCounts(client);
         const t0 = nowMs();
         await act();
         const at = await watch.until(test, options.timeoutMs, what);
-        const result = { ms: at - t0, cpu: meter(), warnings: cluster.warningCount() - warned };
-        log(`    ${what}: ${Math.round(result.ms)} ms; ${describeCpu(result.cpu)}; ${result.warnings} warnings logged`);
+        const cpu = meter();
+        const result = { ms: at - t0, cpu, warnings: cluster.warningCount() - warned, requests: requestsBetween(asked, await requestCounts(client)) };
+        log(`    ${what}: ${Math.round(result.ms)} ms; ${describeCpu(result.cpu)}; ${result.warnings} warnings logged; ${describeRequests(result.requests)}`);
         return result;
       };
 
@@ -146,9 +150,10 @@ export async function runCase(options: CaseOptions): Promise<CaseResult> {
       if (options.idleMs > 0) {
         const meter = meterCpu(metered);
         const warned = cluster.warningCount();
+        const asked = await requestCounts(client);
         await pause(options.idleMs);
-        idle = { ms: options.idleMs, cpu: meter(), warnings: cluster.warningCount() - warned };
-        log(`    idle with ${replicas} pods available: ${describeCpu(idle.cpu)}`);
+        idle = { ms: options.idleMs, cpu: meter(), warnings: cluster.warningCount() - warned, requests: requestsBetween(asked, await requestCounts(client)) };
+        log(`    idle with ${replicas} pods available: ${describeCpu(idle.cpu)}; ${describeRequests(idle.requests)}`);
       }
 
       watch.resetPeaks();
