@@ -1,33 +1,24 @@
-// Cluster DNS on real Docker: ClusterDns listens on the Docker bridge gateway (port 53), a superlet
-// with clusterDns set gives each pod a resolv.conf naming it, and busybox in a pod resolves Services
-// by name: a ClusterIP Service to its ClusterIP, a headless one to the pod's address, reached with
-// wget through the search path. EndpointSlices are written by hand here (this test runs no
-// controllers), labelled as the EndpointSlice controller labels its own.
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+// Cluster DNS on real Docker, through the test cluster's SuperProxy: cluster DNS on the Docker
+// bridge gateway (port 53), superlets that name it in each pod's resolv.conf, the EndpointSlice
+// controller behind headless Services. Busybox in a pod resolves a ClusterIP Service to its
+// ClusterIP and a headless one to the pod's address, and reaches both with wget by name. Port 53 on
+// the gateway is one per host: the proxy takes it only while it holds the host's proxy lock, so
+// test files that run a proxy take turns.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pod, Service } from 'kubernetes-types/core/v1.js';
-import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
-import { joinCluster } from '../../src/client/join.js';
-import { EndpointSlices, Namespaces, Pods, Services } from '../../src/client/resource-types.js';
-import { RestClient } from '../../src/client/rest-client.js';
+import { Namespaces, Pods, Services } from '../../src/client/resource-types.js';
 import { dockerBridgeGateway } from '../../src/proxy/dns/bridge-address.js';
-import { ClusterDns } from '../../src/proxy/dns/cluster-dns.js';
-import { DockerRuntime } from '../../src/superlet/runtime/docker/docker-runtime.js';
-import { Superlet } from '../../src/superlet/superlet.js';
-import { silentLogger } from '../../src/util/log.js';
-import { removeContainersOf, startTestCluster, type TestCluster } from '../support/cluster.js';
+import { startTestCluster, type TestCluster } from '../support/cluster.js';
 import { BUSYBOX, isRunningAndReady, waitForPod } from '../support/pods.js';
 import { waitFor } from '../support/wait.js';
 
 const NS = 'dns-e2e';
 const FQDN = (service: string): string => `${service}.${NS}.svc.cluster.local`;
+// The proxy may wait for another test file's proxy to let go of the host.
+const PROXY_WAIT_MS = 240_000;
 
 let cluster: TestCluster;
-let dns: ClusterDns;
 let gateway: string;
-let nodeName: string;
-const stop = new AbortController();
 
 function pod(name: string, script: string, extra: Partial<NonNullable<Pod['spec']>> = {}, labels: Record<string, string> = {}): Pod {
   return {
@@ -37,56 +28,23 @@ function pod(name: string, script: string, extra: Partial<NonNullable<Pod['spec'
   };
 }
 
-function endpointSlice(service: string, ip: string, port: number): EndpointSlice {
-  return {
-    apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
-    metadata: { name: `${service}-by-hand`, namespace: NS, labels: { 'kubernetes.io/service-name': service } },
-    addressType: 'IPv4',
-    endpoints: [{ addresses: [ip], conditions: { ready: true } }],
-    ports: [{ name: 'http', port, protocol: 'TCP' }],
-  };
-}
-
 async function exec(podName: string, command: string[]): Promise<{ code: number; output: string }> {
   const result = await cluster.kubectl.run(['exec', '-n', NS, podName, '--', ...command]);
   return { code: result.code, output: result.stdout + result.stderr };
 }
 
 beforeAll(async () => {
-  cluster = await startTestCluster({ nodes: 0 });
+  cluster = await startTestCluster({ nodes: 1, controllers: true, proxy: true });
   gateway = await dockerBridgeGateway();
-  dns = new ClusterDns({ client: cluster.client, addresses: [gateway], port: 53, logger: silentLogger });
-  await dns.start(stop.signal);
-
-  // A node whose superlet names the cluster DNS (the kubelet's --cluster-dns).
-  nodeName = `dns-node-${randomBytes(3).toString('hex')}`;
-  const config = await joinCluster({ server: cluster.plane.url, token: cluster.plane.current.nodeToken.token });
-  const superlet = new Superlet({
-    client: new RestClient({ config }),
-    runtime: new DockerRuntime({}),
-    nodeName,
-    address: '127.0.0.1',
-    bind: '127.0.0.1',
-    port: 0,
-    rootDir: join(cluster.plane.dataDir, 'superlet', nodeName),
-    caPem: config.caPem ?? '',
-    leaseRenewIntervalMs: 2000,
-    clusterDns: [gateway],
-    logger: silentLogger,
-  });
-  await superlet.start(stop.signal);
   await cluster.client.create(Namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
 }, 120_000);
 
 afterAll(async () => {
-  stop.abort();
-  await dns?.stop();
-  if (nodeName !== undefined) await removeContainersOf([nodeName]);
   await cluster?.stop();
-});
+}, 120_000);
 
 describe('cluster DNS on Docker', () => {
-  it('pods resolve Services by name and reach a headless Service through the search path', async () => {
+  it('pods resolve Services by name and reach them with wget, the short name through the search path', async () => {
     const { client } = cluster;
     await client.create(Pods, pod('web', 'mkdir -p /www && echo hello-from-web > /www/index.html && exec httpd -f -p 8080 -h /www', {}, { app: 'web' }));
     await client.create(Pods, pod('client', 'exec sleep 3600'));
@@ -103,8 +61,7 @@ describe('cluster DNS on Docker', () => {
       apiVersion: 'v1', kind: 'Service', metadata: { name: 'web-headless', namespace: NS },
       spec: { clusterIP: 'None', selector: { app: 'web' }, ports: [{ name: 'http', port: 8080 }] },
     });
-    await client.create(EndpointSlices, endpointSlice('web', webIp, 8080));
-    await client.create(EndpointSlices, endpointSlice('web-headless', webIp, 8080));
+    expect(await cluster.proxy?.whenDnsReady()).toBe(53);
 
     // The pod's resolv.conf, as the kubelet forms it for ClusterFirst; the app container shares the sandbox's.
     const resolvConf = (await exec('client', ['cat', '/etc/resolv.conf'])).output;
@@ -132,7 +89,13 @@ describe('cluster DNS on Docker', () => {
     expect(fetched).toEqual({ code: 0, output: 'hello-from-web\n' });
     const byFqdn = await exec('client', ['wget', '-q', '-O', '-', `http://${FQDN('web-headless')}:8080/`]);
     expect(byFqdn).toEqual({ code: 0, output: 'hello-from-web\n' });
-  });
+    // The ClusterIP Service by name: DNS gives the ClusterIP, the proxy's rules the pod behind it.
+    const viaClusterIp = await waitFor(async () => {
+      const result = await exec('client', ['wget', '-q', '-O', '-', 'http://web/']);
+      return result.code === 0 ? result : undefined;
+    }, { what: 'wget http://web/ through the ClusterIP', timeoutMs: 30_000, intervalMs: 500 });
+    expect(viaClusterIp.output).toBe('hello-from-web\n');
+  }, PROXY_WAIT_MS + 60_000);
 
   it('names outside the cluster fail at once with REFUSED, and unknown cluster names with NXDOMAIN', async () => {
     const outside = await exec('client', ['nslookup', 'example.com']);
