@@ -138,6 +138,16 @@ export class Superlet {
           .sort((a, b) => b.attempt - a.attempt);
         return (previous ? attempts[1] : attempts[0])?.id;
       },
+      // Port-forward dials the pod's IP from the host; a hostNetwork pod listens on the host itself.
+      resolvePodAddress: async (namespace, podName) => {
+        const pod = informer.get(`${namespace}/${podName}`);
+        const uid = pod?.metadata?.uid;
+        if (uid === undefined) return undefined;
+        const sandbox = (await runtime.listSandboxes({ nodeName, podUid: uid })).find((s) => s.state === 'ready');
+        if (sandbox === undefined) return undefined;
+        const host = pod?.spec?.hostNetwork === true ? '127.0.0.1' : sandbox.ip;
+        return host === '' ? undefined : { uid, host };
+      },
     });
     this.port = (await server.start(signal)).port;
 

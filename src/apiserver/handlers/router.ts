@@ -8,6 +8,7 @@ import { bindingHandler } from './pod-binding.js';
 import { evictionHandler } from './pod-eviction.js';
 import { streamHandler } from './pod-exec.js';
 import { logHandler } from './pod-log.js';
+import { portForwardHandler } from './pod-portforward.js';
 import { getHandler, listHandler } from './read.js';
 import { scaleGetHandler, scalePatchHandler, scaleUpdateHandler } from './scale.js';
 import { updateHandler } from './update.js';
@@ -82,6 +83,8 @@ function podSubresourceHandler(subresource: string, verb: string): Handler | und
     case 'exec':
     case 'attach':
       return streamHandler(subresource);
+    case 'portforward':
+      return portForwardHandler;
   }
   return undefined;
 }

@@ -12,9 +12,11 @@ import { checkClient, DEFAULT_ALLOWED_CLIENTS } from './client-auth.js';
 import { serveContainerLogs } from './container-logs.js';
 import { StreamEndpoint, type ContainerResolver } from './exec-endpoint.js';
 import { writeText } from './http-replies.js';
+import { PortForwardEndpoint, type PodAddressResolver } from './port-forward.js';
 import { selfSignedServingCertificate } from './serving-certificate.js';
 
 export type { ContainerResolver } from './exec-endpoint.js';
+export type { PodAddressResolver } from './port-forward.js';
 
 export interface SuperletServerOptions {
   readonly runtime: Runtime;
@@ -26,11 +28,13 @@ export interface SuperletServerOptions {
   /** 0 picks a free port. */
   readonly port: number;
   readonly resolveContainer: ContainerResolver;
+  /** Where a pod's ports are reached, for port-forward; without it port-forward answers 404. */
+  readonly resolvePodAddress?: PodAddressResolver;
   readonly logger?: Logger;
 }
 
 interface Route {
-  readonly kind: 'containerLogs' | 'exec' | 'attach' | 'healthz';
+  readonly kind: 'containerLogs' | 'exec' | 'attach' | 'portForward' | 'healthz';
   readonly namespace: string;
   readonly pod: string;
   readonly container: string;
@@ -41,9 +45,11 @@ function route(url: string): Route | undefined {
   const path = url.split('?')[0] ?? '/';
   if (path === '/healthz') return { kind: 'healthz', namespace: '', pod: '', container: '' };
   const parts = path.split('/');
+  // /portForward/{namespace}/{pod}: no container, the pod's network is shared.
+  if (parts.length === 4 && parts[1] === 'portForward') parts.push('-');
   if (parts.length !== 5 || parts[0] !== '') return undefined;
   const [, kind, ...rest] = parts;
-  if (kind !== 'containerLogs' && kind !== 'exec' && kind !== 'attach') return undefined;
+  if (kind !== 'containerLogs' && kind !== 'exec' && kind !== 'attach' && kind !== 'portForward') return undefined;
   let decoded: string[];
   try {
     decoded = rest.map((p) => decodeURIComponent(p));
@@ -62,6 +68,7 @@ export class SuperletServer {
   private readonly sockets = new Set<Socket>();
   private server: Server | undefined;
   private streams: StreamEndpoint | undefined;
+  private portForward: PortForwardEndpoint | undefined;
 
   constructor(private readonly options: SuperletServerOptions) {
     this.logger = options.logger ?? silentLogger;
@@ -72,6 +79,7 @@ export class SuperletServer {
     const tls = await selfSignedServingCertificate({ bind: this.options.bind });
     const streams = new StreamEndpoint(this.options.runtime, this.options.resolveContainer, this.logger);
     this.streams = streams;
+    this.portForward = new PortForwardEndpoint(this.options.resolvePodAddress ?? (() => Promise.resolve(undefined)), this.logger);
     const server = createServer(
       { key: tls.keyPem, cert: tls.certPem, ca: [this.options.caPem], requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2' },
       (request, response) => {
@@ -112,6 +120,7 @@ export class SuperletServer {
 
   private stop(): void {
     this.streams?.close();
+    this.portForward?.close();
     this.server?.close();
     // Followed logs and exec sessions never end on their own: cut them.
     for (const socket of this.sockets) socket.destroy();
@@ -137,6 +146,7 @@ export class SuperletServer {
       socket.end(`HTTP/1.1 ${code} ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
     };
     if (!client.allowed) return refuse(client.code, client.code === 401 ? 'Unauthorized' : 'Forbidden', client.message);
+    if (target?.kind === 'portForward') return this.portForward?.handle(target.namespace, target.pod, request, socket, head);
     if (target === undefined || (target.kind !== 'exec' && target.kind !== 'attach')) return refuse(404, 'Not Found', '404 page not found');
     const query = new URL(request.url ?? '/', 'https://superlet').searchParams;
     await this.streams?.handle({ kind: target.kind, namespace: target.namespace, pod: target.pod, container: target.container }, request, socket, head, query);
