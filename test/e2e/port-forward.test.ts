@@ -1,13 +1,18 @@
 // kubectl port-forward through the API server and the superlet to a pod on Docker: SPDY for
 // kubectl before 1.31, SPDY tunnelled over a WebSocket from 1.31 on. A busybox httpd serves a file;
-// an HTTP GET on the forwarded local port must return it, for every kubectl on the machine.
+// an HTTP GET on the forwarded local port must return it, for every kubectl on the machine. The
+// cluster runs the controllers too, so the same Service shows its Endpoints and EndpointSlice
+// following a pod that really runs and turns ready.
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { get } from 'node:http';
+import type { Endpoints as EndpointsObject, Pod } from 'kubernetes-types/core/v1.js';
+import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Endpoints, EndpointSlices, Pods } from '../../src/client/resource-types.js';
 import { startTestCluster, type TestCluster } from '../support/cluster.js';
 import { Kubectl, kubectlVersions } from '../support/kubectl.js';
 import { isRunningAndReady, waitForPod } from '../support/pods.js';
-import { withTimeout } from '../support/wait.js';
+import { waitFor, withTimeout } from '../support/wait.js';
 
 let cluster: TestCluster;
 
@@ -37,7 +42,7 @@ spec:
 `;
 
 beforeAll(async () => {
-  cluster = await startTestCluster({ nodes: 1 });
+  cluster = await startTestCluster({ nodes: 1, controllers: true });
   await cluster.kubectl.ok(['apply', '-f', '-'], MANIFEST);
   await waitForPod(cluster.client, 'web', isRunningAndReady, 'Running');
 });
@@ -153,5 +158,43 @@ describe('kubectl port-forward', { timeout: 120_000 }, () => {
     } finally {
       await stop(forward.child);
     }
+  });
+});
+
+describe('pods/portforward checks', () => {
+  it('refuses invalid ports and a request that is no upgrade, with upstream\'s words', async () => {
+    const bad = await cluster.client.request('POST', '/api/v1/namespaces/default/pods/web/portforward', { query: { ports: '70000' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.toString()).toMatch(/invalid port: \\"70000\\"/);
+    const plain = await cluster.client.request('POST', '/api/v1/namespaces/default/pods/web/portforward');
+    expect(plain.status).toBe(400);
+    expect(plain.body.toString()).toMatch(/Upgrade request required/);
+  });
+});
+
+describe('the Service of the running pod', { timeout: 60_000 }, () => {
+  it('has Endpoints and an EndpointSlice with the pod\'s IP, node and named port', async () => {
+    const pod = await cluster.client.get<Pod>(Pods, 'web', 'default');
+    const ip = pod.status?.podIP ?? '';
+    expect(ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    const ep = await waitFor(async () => {
+      const found = await cluster.client.get<EndpointsObject>(Endpoints, 'web', 'default').catch(() => undefined);
+      return found?.subsets?.[0]?.addresses?.[0]?.ip === ip ? found : undefined;
+    }, { what: 'Endpoints web with the pod', timeoutMs: 30_000 });
+    expect(ep.subsets).toEqual([
+      {
+        addresses: [{ ip, nodeName: pod.spec?.nodeName, targetRef: { kind: 'Pod', namespace: 'default', name: 'web', uid: pod.metadata?.uid } }],
+        ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
+      },
+    ]);
+    expect(await cluster.kubectl.ok(['get', 'endpoints', 'web'])).toContain(`${ip}:8080`);
+    const slices = await waitFor(async () => {
+      const list = await cluster.client.list<EndpointSlice>(EndpointSlices, { namespace: 'default', labelSelector: 'kubernetes.io/service-name=web' });
+      return list.items[0]?.endpoints?.[0]?.conditions?.ready === true ? list.items : undefined;
+    }, { what: 'a ready endpoint in the slice of web', timeoutMs: 30_000 });
+    expect(slices).toHaveLength(1);
+    expect(slices[0]?.endpoints).toEqual([
+      { addresses: [ip], conditions: { ready: true, serving: true, terminating: false }, nodeName: pod.spec?.nodeName, targetRef: { kind: 'Pod', namespace: 'default', name: 'web', uid: pod.metadata?.uid } },
+    ]);
   });
 });
