@@ -2,7 +2,7 @@ import type { Service } from 'kubernetes-types/core/v1.js';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
 import { describe, expect, it } from 'vitest';
 import { MAX_CHAIN_NAME, serviceChain } from './chain-names.js';
-import { JUMP_RULES, jumpKey, parseSave, renderCleanup, renderRules, type CurrentState, type RuleSetOptions } from './iptables-rules.js';
+import { JUMP_RULES, jumpKey, parseSave, renderCleanup, renderRules, stateAfter, type CurrentState, type RuleSetOptions } from './iptables-rules.js';
 import { buildServicePorts, SERVICE_NAME_LABEL } from './service-map.js';
 
 const options: RuleSetOptions = { serviceCidr: '10.96.0.0/12', nodeName: 'n1', localhostNodePorts: true };
@@ -130,5 +130,20 @@ describe('the rule set', () => {
       '*filter', '-D FORWARD -m comment --comment "supernetes service portals" -j SUPERNETES-SERVICES',
       ':SUPERNETES-SERVICES - [0:0]', '-X SUPERNETES-SERVICES', 'COMMIT', '',
     ].join('\n'));
+  });
+});
+
+describe('the state a restore leaves', () => {
+  it('is the chains declared and not deleted, with every jump, so the next render needs no iptables-save', () => {
+    const stale = 'SUPERNETES-SVC-AAAAAAAAAAAAA';
+    const ports = buildServicePorts([service('web', {})], [slice('web', [{ ip: '172.17.0.2' }])]);
+    const first = renderRules(ports, options, { chains: { filter: new Set(), nat: new Set([stale]) }, jumps: new Set() });
+    const after = stateAfter(first);
+    expect(after.chains.nat.has(stale)).toBe(false);
+    expect(after.chains.nat.has(serviceChain('default/web:', 'TCP'))).toBe(true);
+    // Removing the Service next: its chains are flushed and deleted, no jump is inserted twice.
+    const second = renderRules([], options, after);
+    expect(second).toContain(`-X ${serviceChain('default/web:', 'TCP')}`);
+    expect(second).not.toContain('-I ');
   });
 });

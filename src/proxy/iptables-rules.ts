@@ -195,6 +195,21 @@ export function renderRules(ports: readonly ServicePort[], options: RuleSetOptio
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * What the tables hold of ours once `input` (from renderRules) is applied: the chains it declared
+ * and did not delete, and every jump. Lets the next sync skip iptables-save.
+ */
+export function stateAfter(input: string): CurrentState {
+  const chains: Record<Table, Set<string>> = { filter: new Set(), nat: new Set() };
+  let table: Table | undefined;
+  for (const line of input.split('\n')) {
+    if (line.startsWith('*')) table = line.slice(1) === 'nat' ? 'nat' : 'filter';
+    else if (table !== undefined && line.startsWith(':')) chains[table].add(line.slice(1).split(' ')[0] ?? '');
+    else if (table !== undefined && line.startsWith('-X ')) chains[table].delete(line.slice(3).trim());
+  }
+  return { chains, jumps: new Set(JUMP_RULES.map(jumpKey)) };
+}
+
 /** The restore input that removes every rule and chain of ours that `save` (iptables-save output) shows. */
 export function renderCleanup(save: string): string {
   const parsed = parseSave(save);

@@ -13,7 +13,7 @@ import { ClusterDns, type ClusterDnsOptions } from './dns/cluster-dns.js';
 import { HairpinMode } from './hairpin.js';
 import { DEFAULT_LOCK_PATH, HostLock } from './host-lock.js';
 import { Iptables } from './iptables.js';
-import { parseSave, renderCleanup, renderRules, type RuleSetOptions } from './iptables-rules.js';
+import { parseSave, renderCleanup, renderRules, stateAfter, type CurrentState, type RuleSetOptions } from './iptables-rules.js';
 import { RouteLocalnet } from './localnet.js';
 import { buildServicePorts, isProxied } from './service-map.js';
 import { SyncRunner } from './sync-runner.js';
@@ -58,6 +58,8 @@ export class SuperProxy {
   private markSynced: () => void = () => undefined;
   private readonly firstSync: Promise<void>;
   private syncCount = 0;
+  /** What our last restore left, and when iptables-save was last read (see sync()). */
+  private known: { state: CurrentState; readAt: number } | undefined;
 
   constructor(private readonly options: SuperProxyOptions) {
     const logger = options.logger;
@@ -167,9 +169,18 @@ export class SuperProxy {
   private async sync(): Promise<void> {
     const started = Date.now();
     await this.hairpin?.ensure();
-    const current = parseSave(await this.iptables.save());
+    // iptables-save only every sync period (or after a failure): in between, what our own last
+    // restore left is known, and a change costs one iptables-restore. The periodic read repairs
+    // anything someone else removed (a Docker restart rewrites the built-in chains).
+    const periodMs = this.options.syncPeriodMs ?? 30_000;
+    const fresh = this.known !== undefined && started - this.known.readAt < periodMs;
+    const current = fresh && this.known !== undefined ? this.known.state : parseSave(await this.iptables.save());
+    const readAt = fresh && this.known !== undefined ? this.known.readAt : started;
     const ports = buildServicePorts(this.services.list(), this.slices.list());
-    await this.iptables.restore(renderRules(ports, this.rules, current));
+    const input = renderRules(ports, this.rules, current);
+    this.known = undefined;
+    await this.iptables.restore(input);
+    this.known = { state: stateAfter(input), readAt };
     this.syncCount++;
     this.markSynced();
     this.options.logger.debug('service rules written', { servicePorts: ports.length, ms: Date.now() - started });
