@@ -112,7 +112,7 @@ describe('client-side apply', () => {
     await compareObjects(OBJECTS, 'k1', 's1');
     const cm = await bench.object('configmap', 'settings', 's1');
     expect(cm['data']).toEqual({ a: 'one', extra: 'kept' });
-  });
+  }, 240_000);
 
   it('reads -R directories, stdin and multi-document files, and says unchanged to what kubectl applied', async () => {
     await bench.write('tree/top.yaml', CONFIGMAP('  level: top').replace('settings', 'top'));
@@ -168,7 +168,7 @@ describe('client-side apply', () => {
     const refused = await bench.superctl.run(['apply', '-f', '-', '-n', 's3', '--prune'], one);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('--all');
-  });
+  }, 120_000);
 });
 
 describe('server-side apply', () => {

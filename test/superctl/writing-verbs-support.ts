@@ -17,6 +17,8 @@ export interface WritingBench {
   write(relative: string, text: string): Promise<string>;
   /** The object as JSON, by kubectl (so neither side reads its own output). */
   object(type: string, name: string, namespace: string): Promise<Record<string, unknown>>;
+  /** Every object of the types (comma-separated) in the namespace, by "Kind/name", in one kubectl call. */
+  objects(types: string, namespace: string): Promise<Map<string, Record<string, unknown>>>;
   stop(): Promise<void>;
 }
 
@@ -37,6 +39,12 @@ export async function startWritingBench(): Promise<WritingBench> {
     },
     async object(type, name, namespace) {
       return JSON.parse(await kubectl.ok(['get', type, name, '-n', namespace, '-o', 'json'])) as Record<string, unknown>;
+    },
+    async objects(types, namespace) {
+      const list = JSON.parse(await kubectl.ok(['get', types, '-n', namespace, '-o', 'json'])) as { items: Record<string, unknown>[] };
+      const byKey = new Map<string, Record<string, unknown>>();
+      for (const item of list.items) byKey.set(`${String(item['kind'])}/${String((item['metadata'] as { name: string }).name)}`, item);
+      return byKey;
     },
     async stop() {
       await plane.stop();

@@ -48,7 +48,7 @@ export class OutcomePrinter {
 }
 
 export function formatObject(object: unknown, format: 'yaml' | 'json'): string {
-  return format === 'json' ? toGoJson(object) : stringify(sortKeys(object), { lineWidth: 0 });
+  return format === 'json' ? toGoJson(object) : stringify(sortKeys(object), { lineWidth: 0, indentSeq: false });
 }
 
 /** Several objects with -o yaml/json are printed as one List, as kubectl does. */

@@ -1,5 +1,7 @@
 // The verbs that write objects: apply, create, delete, edit, patch, label, annotate.
 import type { Register } from '../program.js';
 import { register as apply } from './apply.js';
+import { register as create } from './create.js';
+import { register as deleteVerb } from './delete.js';
 
-export const WRITING_VERBS: Register[] = [apply];
+export const WRITING_VERBS: Register[] = [apply, create, deleteVerb];
