@@ -1,5 +1,6 @@
 // An error meant for the person at the terminal: main prints its message as one line (never a
 // stack trace) and exits with its code. Anything else that escapes is turned into one by explain().
+import type { Command } from 'commander';
 import { ApiError } from '../client/client-errors.js';
 import { KubeconfigError } from '../client/kubeconfig.js';
 
@@ -41,4 +42,14 @@ export function explain(error: unknown): string {
 
 export function exitCodeOf(error: unknown): number {
   return error instanceof CliError ? error.exitCode : 1;
+}
+
+/**
+ * Usage errors of a command (an unknown flag, a missing argument) as one line: commander's
+ * suggestion joins the message instead of following it, and no help hint is added.
+ */
+export function oneLineUsageErrors(command: Command): Command {
+  return command.showHelpAfterError(false).configureOutput({
+    outputError: (text, write) => write(`${text.trimEnd().replace(/\n+/g, ' ')}\n`),
+  });
 }

@@ -62,17 +62,18 @@ export class ResourceResolver {
   }
 
   private async discover(): Promise<ApiResource[]> {
-    const lists: { group: string; version: string; list: Promise<APIResourceList> }[] = [];
-    lists.push({ group: '', version: 'v1', list: this.getJson<APIResourceList>('/api/v1') });
-    const groups = await this.getJson<APIGroupList>('/apis');
+    // Every request is awaited together, so a failing server gives one error, never an unhandled rejection.
+    const [core, groups] = await Promise.all([this.getJson<APIResourceList>('/api/v1'), this.getJson<APIGroupList>('/apis')]);
+    const wanted: { group: string; version: string }[] = [];
     for (const group of groups.groups) {
       const preferred = group.preferredVersion?.version ?? group.versions[0]?.version;
-      if (preferred === undefined) continue;
-      lists.push({ group: group.name, version: preferred, list: this.getJson<APIResourceList>(`/apis/${group.name}/${preferred}`) });
+      if (preferred !== undefined) wanted.push({ group: group.name, version: preferred });
     }
+    const groupLists = await Promise.all(wanted.map((w) => this.getJson<APIResourceList>(`/apis/${w.group}/${w.version}`)));
+    const lists = [{ group: '', version: 'v1', list: core }, ...wanted.map((w, i) => ({ ...w, list: groupLists[i] as APIResourceList }))];
     const resources: ApiResource[] = [];
     for (const { group, version, list } of lists) {
-      for (const r of (await list).resources) {
+      for (const r of list.resources) {
         if (r.name.includes('/')) continue;
         resources.push({
           group,

@@ -2,7 +2,7 @@
 // config: reads the merged kubeconfig, writes to the file that defines what changes.
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
-import { CliError } from '../cli-error.js';
+import { CliError, oneLineUsageErrors } from '../cli-error.js';
 import { kubeconfigFileDefining, readMergedKubeconfig, updateKubeconfigFile, type KubeconfigDoc } from '../kubeconfig-files.js';
 import { toGoJson } from '../printers/go-json.js';
 import { toGoYaml } from '../printers/go-yaml.js';
@@ -54,7 +54,7 @@ function viewOf(doc: KubeconfigDoc, options: { raw?: boolean; minify?: boolean }
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  const config = program.command('config').description('Modify kubeconfig files (view, get-contexts, use-context, set-context)');
+  const config = oneLineUsageErrors(program.command('config')).description('Modify kubeconfig files (view, get-contexts, use-context, set-context)');
 
   config
     .command('view')

@@ -5,7 +5,7 @@ import { ApiError, isNotFound } from '../../client/client-errors.js';
 import { resourcePath } from '../../client/resource-types.js';
 import type { RestClient } from '../../client/rest-client.js';
 import type { CliContext } from '../cli-context.js';
-import { CliError } from '../cli-error.js';
+import { CliError, oneLineUsageErrors } from '../cli-error.js';
 import { describeObject } from '../describe/index.js';
 import type { ApiResource } from '../resource-resolver.js';
 import { parseResourceArgs } from './get-requests.js';
@@ -17,8 +17,7 @@ interface DescribeOptions {
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  program
-    .command('describe')
+  oneLineUsageErrors(program.command('describe'))
     .description('Show details of a specific resource or group of resources')
     .argument('[resources...]', 'TYPE [NAME_PREFIX...] | TYPE/NAME ...')
     .option('-l, --selector <selector>', 'label selector')

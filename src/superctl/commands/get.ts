@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { ApiError, isNotFound } from '../../client/client-errors.js';
 import { resourcePath } from '../../client/resource-types.js';
 import type { CliContext } from '../cli-context.js';
-import { CliError } from '../cli-error.js';
+import { CliError, oneLineUsageErrors } from '../cli-error.js';
 import { parseOutputFormat, type OutputFormat } from '../printers/output-format.js';
 import { nameOf, printObjects, type PrintableObject } from '../printers/object-printers.js';
 import { headerCells, rowCells, TABLE_ACCEPT, tableLines, type ServerTable, type TablePrintOptions } from '../printers/server-table.js';
@@ -40,8 +40,7 @@ function collect(value: string, previous: string[] = []): string[] {
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  program
-    .command('get')
+  oneLineUsageErrors(program.command('get'))
     .description('Display one or many resources')
     .argument('[resources...]', 'TYPE[,TYPE...] [NAME...] | TYPE/NAME ... | all')
     .option('-o, --output <format>', 'json|yaml|name|wide|jsonpath=...|custom-columns=...')

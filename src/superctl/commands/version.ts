@@ -1,12 +1,12 @@
 // superctl version: the client's version, and the server's from /version (kubectl's layout).
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
+import { oneLineUsageErrors } from '../cli-error.js';
 
 const CLIENT_VERSION = 'v1.30.0-supernetes.0.1.0';
 
 export function register(program: Command, ctx: CliContext): void {
-  program
-    .command('version')
+  oneLineUsageErrors(program.command('version'))
     .description('Print the client and server version information')
     .option('--client', 'the client version only (no server needed)')
     .option('-o, --output <format>', 'yaml or json')
