@@ -37,6 +37,10 @@ export class DeploymentWatch {
   peakPodsWithTerminating = 0;
   /** Since the last resetPeaks(): the fewest Ready pods not being deleted. */
   fewestReady = Number.POSITIVE_INFINITY;
+  /** Each ReplicaSet's spec.replicas as it changed (epoch ms): the controller's scaling steps. */
+  readonly scaleSteps = new Map<string, { at: number; replicas: number }[]>();
+  /** Per pod name: first seen, first seen Ready (epoch ms). */
+  readonly podTimes = new Map<string, { seen: number; ready?: number; hash: string }>();
 
   constructor(
     private readonly client: RestClient,
@@ -120,6 +124,23 @@ export class DeploymentWatch {
     else map.set(name, obj);
   }
 
+  private record(type: ResourceType, obj: unknown, at: number): void {
+    if (type === ReplicaSets) {
+      const rs = obj as ReplicaSet;
+      const name = rs.metadata?.name ?? '';
+      const steps = this.scaleSteps.get(name) ?? [];
+      const replicas = rs.spec?.replicas ?? 1;
+      if (steps.at(-1)?.replicas !== replicas) steps.push({ at, replicas });
+      this.scaleSteps.set(name, steps);
+    } else if (type === Pods) {
+      const pod = obj as Pod;
+      const name = pod.metadata?.name ?? '';
+      const times = this.podTimes.get(name) ?? { seen: at, hash: pod.metadata?.labels?.['pod-template-hash'] ?? '' };
+      if (times.ready === undefined && isReady(pod)) times.ready = at;
+      this.podTimes.set(name, times);
+    }
+  }
+
   private measurePeaks(): void {
     let live = 0;
     let ready = 0;
@@ -145,6 +166,7 @@ export class DeploymentWatch {
           from = (event.object as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion ?? from;
           if (event.type === 'BOOKMARK') continue;
           apply(event.type, event.object);
+          this.record(type, event.object, at);
           this.measurePeaks();
           for (const waiter of [...this.waiters]) {
             if (!waiter.test(this.state())) continue;

@@ -12,7 +12,7 @@
 import type { Deployment, ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import { Deployments, Namespaces } from '../../src/client/resource-types.js';
 import { COMMAND, IMAGE } from '../pods/docker.js';
-import { nowMs, pause } from '../pods/stats.js';
+import { median, nowMs, pause } from '../pods/stats.js';
 import { describeRequests, requestCounts, requestsBetween, type RequestSummary } from './api-requests.js';
 import { startCluster, type RuntimeName } from './cluster.js';
 import { describeCpu, meterCpu, type Metered, type PhaseCpu } from './cpu.js';
@@ -54,6 +54,10 @@ export interface CaseResult {
   readonly peakPods: number;
   readonly peakPodsWithTerminating: number;
   readonly fewestReady: number;
+  /** The rollout's scaling steps, "new 25@0.1s 50@3.2s …; old 75@0.1s …" (seconds after the patch). */
+  readonly steps: string;
+  /** Median and slowest time from a new pod first seen to seen Ready, during the rollout. */
+  readonly newPodReadyMs: { median: number; max: number };
   readonly clusterReadyMs: number;
   readonly controllerStopMs: number;
   readonly warnings: string;
@@ -176,6 +180,14 @@ export async function runCase(options: CaseOptions): Promise<CaseResult> {
         },
         (state) => isRolledOut(state, replicas, generation, oldName),
       );
+      const newName = [...watch.state().replicaSets.keys()].find((n) => n !== oldName) ?? '';
+      const stepsOf = (name: string): string =>
+        (watch.scaleSteps.get(name) ?? []).filter((step) => step.at >= patchSent).map((step) => `${step.replicas}@${((step.at - patchSent) / 1000).toFixed(1)}s`).join(' ');
+      const steps = `new ReplicaSet ${stepsOf(newName)}; old ${stepsOf(oldName)}`;
+      const newHash = watch.state().replicaSets.get(newName)?.metadata?.labels?.['pod-template-hash'] ?? '';
+      const readyTimes = [...watch.podTimes.values()].filter((t) => t.hash === newHash && t.ready !== undefined).map((t) => (t.ready ?? 0) - t.seen);
+      const newPodReadyMs = { median: median(readyTimes), max: Math.max(...readyTimes) };
+      log(`    rollout steps (replicas@seconds after the patch): ${steps}; a new pod seen → seen Ready: median ${Math.round(newPodReadyMs.median)} ms, slowest ${Math.round(newPodReadyMs.max)} ms`);
       const peaks = { peakPods: watch.peakPods, peakPodsWithTerminating: watch.peakPodsWithTerminating, fewestReady: watch.fewestReady };
       const oldPodsGoneMs = (await (oldPodsGone ?? Promise.resolve(Number.NaN))) - patchSent;
       log(`    old pods gone from the API ${Math.round(oldPodsGoneMs)} ms after the patch; during the rollout at most ${peaks.peakPods} pods at once (${peaks.peakPodsWithTerminating} with those terminating), at least ${peaks.fewestReady} Ready`);
@@ -191,7 +203,7 @@ export async function runCase(options: CaseOptions): Promise<CaseResult> {
       const warnings = cluster.warnings();
       stopped = true;
       const controllerStopMs = await cluster.stop();
-      return { available, idle, rollout, oldPodsGoneMs, deleted, strategy, ...peaks, clusterReadyMs: cluster.readyMs, controllerStopMs, warnings };
+      return { available, idle, rollout, oldPodsGoneMs, deleted, strategy, ...peaks, steps, newPodReadyMs, clusterReadyMs: cluster.readyMs, controllerStopMs, warnings };
     } finally {
       await watch.stop();
     }
