@@ -2,10 +2,9 @@
 // the client's upgrade request (SPDY/3.1 portforward.k8s.io, or a WebSocket tunnelling it with
 // subprotocol SPDY/3.1+portforward.k8s.io from kubectl 1.31+) is proxied to the superlet's
 // /portForward/{namespace}/{pod}, and the streams flow between the two untouched.
-import { ApiError, badRequest, methodNotAllowed } from '../../api/api-errors.js';
-import { describeAddress } from '../nodeproxy/superlet-connector.js';
-import { forwardedHeaders, proxyUpgrade, relayedHeaders } from '../nodeproxy/upgrade-proxy.js';
+import { badRequest, methodNotAllowed } from '../../api/api-errors.js';
 import type { Handler } from './context.js';
+import { relayUpgradeToSuperlet } from './superlet-upgrade.js';
 import { superletOf } from './pod-stream-target.js';
 
 /** Upstream PodPortForwardOptions validation: every ?ports= is a port number. */
@@ -24,34 +23,7 @@ export const portForwardHandler: Handler = async (context) => {
   const name = context.info.name ?? '';
   const namespace = context.info.namespace ?? '';
   const pod = await context.resource.store.getCached(namespace, name);
-  const { connector, address } = await superletOf(context, { pod, namespace, name, container: '' });
-  const { request, response } = context;
-  // Only a request that came as an upgrade owns its socket (ApiServer's 'upgrade' path).
-  if (request.headers.upgrade === undefined) throw badRequest('Upgrade request required');
+  const superlet = await superletOf(context, { pod, namespace, name, container: '' });
   const query = ports.length === 0 ? '' : `?${new URLSearchParams(ports.map((p): [string, string] => ['port', p])).toString()}`;
-  const path = `/portForward/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}${query}`;
-  const upstream = connector.request(address, { method: request.method ?? 'GET', path, headers: forwardedHeaders(request), upgrade: true });
-  let outcome;
-  try {
-    outcome = await proxyUpgrade(upstream, request.socket, context.signal);
-  } catch (error) {
-    upstream.destroy();
-    const message = error instanceof Error ? error.message : String(error);
-    throw new ApiError(500, 'InternalError', `error dialing backend: ${message} (superlet at ${describeAddress(address)})`);
-  }
-  if (!outcome.upgraded) {
-    // The superlet's refusal goes to the client as it is (kubectl 1.31+ then falls back to SPDY).
-    const refusal = outcome.response;
-    response.writeHead(refusal.statusCode ?? 502, relayedHeaders(refusal.headers));
-    await new Promise<void>((resolve) => {
-      refusal.once('end', resolve);
-      refusal.once('error', () => resolve());
-      refusal.pipe(response);
-    });
-    return;
-  }
-  // From here the socket belongs to the two protocol ends; the response object is out of it.
-  response.statusCode = 101;
-  response.detachSocket(request.socket);
-  await outcome.done;
+  await relayUpgradeToSuperlet(context, superlet, `/portForward/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}${query}`);
 };
