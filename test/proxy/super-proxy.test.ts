@@ -3,6 +3,7 @@
 // the proxy alone: rules from Services and slices, traffic from 127.0.0.1 and from a container,
 // updates, and that nothing of it is left after it stops.
 import { randomBytes } from 'node:crypto';
+import { createSocket, type Socket } from 'node:dgram';
 import { connect } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import Dockerode from 'dockerode';
@@ -163,6 +164,41 @@ describe('SuperProxy on iptables and Docker', () => {
     await waitFor(async () => (await proxyRules()).some((l) => l.includes('default/web:http has no endpoints')), { what: 'the no-endpoints reject', timeoutMs: 10_000 });
     await expect(httpGet('127.0.0.1', nodePort)).rejects.toThrow(/ECONNREFUSED/);
     await expect(wgetIn(clientContainer.id, `http://${service.spec?.clusterIP ?? ''}:80/`)).rejects.toThrow(/refused/i);
+  });
+
+  it('carries UDP to a ClusterIP and a node port', async () => {
+    // The endpoint is this test's own socket on the bridge gateway: busybox has no UDP server.
+    const gateway = (await docker.getNetwork('bridge').inspect() as { IPAM: { Config: { Gateway: string }[] } }).IPAM.Config[0]?.Gateway ?? '';
+    const echo: Socket = createSocket('udp4');
+    echo.on('message', (msg, from) => echo.send(`echo:${msg.toString().trim()}`, from.port, from.address));
+    await new Promise<void>((resolve) => echo.bind(0, gateway, resolve));
+    try {
+      const udp = await client.create<Service>(Services, {
+        apiVersion: 'v1', kind: 'Service', metadata: { name: 'udp', namespace: 'default' },
+        spec: { type: 'NodePort', ports: [{ name: 'echo', port: 5300, protocol: 'UDP' }] },
+      });
+      await client.create(EndpointSlices, {
+        apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
+        metadata: { name: 'udp-manual', namespace: 'default', labels: { [SERVICE_NAME_LABEL]: 'udp' } },
+        addressType: 'IPv4',
+        ports: [{ name: 'echo', port: echo.address().port, protocol: 'UDP' }],
+        endpoints: [{ addresses: [gateway], conditions: { ready: true } }],
+      });
+      const clusterIP = udp.spec?.clusterIP ?? '';
+      await waitFor(async () => (await proxyRules()).some((l) => l.includes(`-d ${clusterIP}/32 -p udp`)), { what: 'the UDP service rules', timeoutMs: 10_000 });
+      expect(await rangeRejectInPlace()).toBe(true);
+      const ask = (host: string, port: number, text: string): Promise<string> => new Promise<string>((resolve, reject) => {
+        const socket = createSocket('udp4');
+        const timer = setTimeout(() => { socket.close(); reject(new Error(`no UDP answer from ${host}:${port}`)); }, 3000);
+        socket.on('message', (msg) => { clearTimeout(timer); socket.close(); resolve(msg.toString()); });
+        socket.send(text, port, host);
+      });
+      expect(await ask(clusterIP, 5300, 'ping')).toBe('echo:ping');
+      const reply = await ask('127.0.0.1', udp.spec?.ports?.[0]?.nodePort ?? 0, 'pong');
+      expect(reply).toBe('echo:pong');
+    } finally {
+      echo.close();
+    }
   });
 
   it('removes every rule of its own when it stops, and puts route_localnet back', async () => {
