@@ -83,7 +83,7 @@ async function deleteObjects(ctx: CliContext, resources: string[], options: Dele
     all: options.all === true,
   });
   if (selected.length === 0) {
-    ctx.err('No resources found\n');
+    ctx.out('No resources found\n');
     return;
   }
   const client = await ctx.client();
