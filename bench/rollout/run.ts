@@ -4,7 +4,7 @@
 // a rollout of 100 needs 125 at once), 20 on Docker, with Docker's own time to start 20
 // containers (sequentially and at once) and to replace them as the reference.
 //
-//   npm run bench:rollout                          # builds, then fake, docker, floor: ~5 minutes
+//   npm run bench:rollout                          # builds, then fake, docker, floor: 4-7 minutes
 //   npx tsx bench/rollout/run.ts --quick           # 30 fake pods, 6 on Docker, no idle phase
 //   npx tsx bench/rollout/run.ts --only=fake       # some of fake, docker, floor
 //   npx tsx bench/rollout/run.ts --fake-pods=200 --docker-pods=10 --markdown
@@ -108,7 +108,7 @@ async function main(): Promise<void> {
     }
   }
   log(
-    `bench/rollout${QUICK ? ' --quick' : ''}: ${ONLY.join(', ')}; ${FAKE_PODS} fake pods on ${FAKE_NODES} nodes, ${DOCKER_PODS} on Docker; ` +
+    `bench/rollout${QUICK ? ' --quick' : ''}: ${ONLY.join(', ')}; ${FAKE_PODS} fake pods on ${FAKE_NODES} node${FAKE_NODES === 1 ? '' : 's'}, ${DOCKER_PODS} on Docker; ` +
       `${supernetesEntry()}; load average ${loadAverage()}`,
   );
   const started = performance.now();
