@@ -1,6 +1,6 @@
 // Containers, volumes and pod templates as kubectl describe prints them (describeContainers,
 // describeVolumes, DescribePodTemplate), shared by the pod, deployment, replica set and job describers.
-import type { Container, ContainerState, ContainerStatus, PodTemplateSpec, Volume } from 'kubernetes-types/core/v1.js';
+import type { Container, ContainerState, ContainerStatus, Pod, PodTemplateSpec, Volume } from 'kubernetes-types/core/v1.js';
 import { printAnnotationsMultiline, printLabelsMultiline, printTolerationsMultiline, rfc1123z } from './describe-format.js';
 import type { PrefixWriter } from './prefix-writer.js';
 
@@ -41,17 +41,35 @@ function resourceLines(w: PrefixWriter, title: string, list: Record<string, stri
   for (const k of keys) w.write(3, `${space}${k}:\t${list?.[k] ?? ''}\n`);
 }
 
-function envValue(env: NonNullable<Container['env']>[number]): string {
+// The value a downward-API field path has in the pod (kubectl shows it beside the path).
+function fieldValue(pod: Pod | undefined, path: string): string {
+  if (pod === undefined) return '';
+  const m = pod.metadata ?? {};
+  const keyed = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(path);
+  if (keyed !== null) return (keyed[1] === 'labels' ? m.labels : m.annotations)?.[keyed[2] ?? ''] ?? '';
+  const simple: Record<string, string | undefined> = {
+    'metadata.name': m.name,
+    'metadata.namespace': m.namespace,
+    'metadata.uid': m.uid,
+    'spec.nodeName': pod.spec?.nodeName,
+    'spec.serviceAccountName': pod.spec?.serviceAccountName,
+    'status.podIP': pod.status?.podIP,
+    'status.hostIP': pod.status?.hostIP,
+  };
+  return simple[path] ?? '';
+}
+
+function envValue(env: NonNullable<Container['env']>[number], pod: Pod | undefined): string {
   if (env.valueFrom === undefined) return env.value ?? '';
   const from = env.valueFrom;
-  if (from.fieldRef !== undefined) return ` (${from.fieldRef.apiVersion ?? 'v1'}:${from.fieldRef.fieldPath})`;
+  if (from.fieldRef !== undefined) return `${fieldValue(pod, from.fieldRef.fieldPath)} (${pod === undefined ? (from.fieldRef.apiVersion ?? 'v1') : (from.fieldRef.apiVersion ?? '')}:${from.fieldRef.fieldPath})`;
   if (from.resourceFieldRef !== undefined) return ` (${from.resourceFieldRef.resource})`;
   if (from.secretKeyRef !== undefined) return `<set to the key '${from.secretKeyRef.key}' in secret '${from.secretKeyRef.name ?? ''}'>\tOptional: ${String(from.secretKeyRef.optional ?? false)}`;
   if (from.configMapKeyRef !== undefined) return `<set to the key '${from.configMapKeyRef.key}' of config map '${from.configMapKeyRef.name ?? ''}'>\tOptional: ${String(from.configMapKeyRef.optional ?? false)}`;
   return '';
 }
 
-export function describeContainers(w: PrefixWriter, label: string, containers: Container[], statuses: ContainerStatus[] | undefined, space: string): void {
+export function describeContainers(w: PrefixWriter, label: string, containers: Container[], statuses: ContainerStatus[] | undefined, space: string, pod?: Pod): void {
   w.write(0, `${space}${label}:\n`);
   for (const container of containers) {
     const status = statuses?.find((s) => s.name === container.name);
@@ -89,7 +107,7 @@ export function describeContainers(w: PrefixWriter, label: string, containers: C
       w.write(2, 'Environment:\t<none>\n');
     } else {
       w.write(2, 'Environment:\n');
-      for (const e of env) w.write(3, `${e.name}:\t${envValue(e)}\n`);
+      for (const e of env) w.write(3, `${e.name}:\t${envValue(e, pod)}\n`);
     }
     const mounts = [...(container.volumeMounts ?? [])].sort((a, b) => (a.mountPath < b.mountPath ? -1 : a.mountPath > b.mountPath ? 1 : 0));
     if (mounts.length === 0) {

@@ -97,7 +97,8 @@ function tolerationText(t: Toleration): string {
 
 export function printTolerationsMultiline(w: PrefixWriter, title: string, tolerations: Toleration[] | undefined, initialIndent = ''): void {
   w.write(0, `${initialIndent}${title}:\t`);
-  const list = tolerations ?? [];
+  // Sorted by key, as kubectl prints them.
+  const list = [...(tolerations ?? [])].sort((a, b) => ((a.key ?? '') < (b.key ?? '') ? -1 : (a.key ?? '') > (b.key ?? '') ? 1 : 0));
   if (list.length === 0) {
     w.write(0, '<none>\n');
     return;

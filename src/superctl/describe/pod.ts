@@ -59,8 +59,8 @@ export async function describePod(client: RestClient, pod: Pod): Promise<string>
   const controller = (m.ownerReferences ?? []).find((o) => o.controller === true);
   if (controller !== undefined) w.write(0, `Controlled By:\t${controller.kind}/${controller.name}\n`);
   if (status.nominatedNodeName !== undefined && status.nominatedNodeName !== '') w.write(0, `NominatedNodeName:\t${status.nominatedNodeName}\n`);
-  if ((spec?.initContainers ?? []).length > 0) describeContainers(w, 'Init Containers', spec?.initContainers ?? [], status.initContainerStatuses, '');
-  describeContainers(w, 'Containers', spec?.containers ?? [], status.containerStatuses, '');
+  if ((spec?.initContainers ?? []).length > 0) describeContainers(w, 'Init Containers', spec?.initContainers ?? [], status.initContainerStatuses, '', pod);
+  describeContainers(w, 'Containers', spec?.containers ?? [], status.containerStatuses, '', pod);
   if ((status.conditions ?? []).length > 0) {
     w.write(0, 'Conditions:\n  Type\tStatus\n');
     for (const c of status.conditions ?? []) w.write(1, `${c.type} \t${c.status} \n`);
