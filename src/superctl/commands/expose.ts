@@ -73,7 +73,10 @@ export function register(program: Command, ctx: CliContext): void {
       const client = await ctx.client();
       const obj = await client.get<Exposable>(target.resource, target.name, target.namespace);
       const selector = options.selector === undefined ? selectorOf(target.resource.kind, obj) : pairs(options.selector, '--selector');
-      if (Object.keys(selector).length === 0) throw new CliError("error: couldn't retrieve selectors via --selector flag or introspection");
+      if (Object.keys(selector).length === 0) {
+        const why = target.resource.kind === 'Pod' ? ': the pod has no labels and cannot be exposed' : '';
+        throw new CliError(`error: couldn't retrieve selectors via --selector flag or introspection${why}`);
+      }
       const protocol = options.protocol;
       let ports: ServicePort[];
       if (options.port !== undefined) {
