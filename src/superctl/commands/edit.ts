@@ -92,7 +92,7 @@ async function editOne(ctx: CliContext, object: SelectedObject, format: 'yaml' |
       .map((line) => (line.trimStart().startsWith('#') ? '' : line))
       .join('\n');
     if (content.trim() === '') {
-      ctx.out('Edit cancelled, no changes made.\n');
+      ctx.err('Edit cancelled, no changes made.\n');
       return;
     }
     let edited: JsonObject;
@@ -105,7 +105,7 @@ async function editOne(ctx: CliContext, object: SelectedObject, format: 'yaml' |
       throw new CliError(`${explain(error)} (your edits are kept in ${file})`);
     }
     if (jsonEqual(edited, shown)) {
-      ctx.out('Edit cancelled, no changes made.\n');
+      ctx.err('Edit cancelled, no changes made.\n');
       return;
     }
     for (const field of ['apiVersion', 'kind']) {
