@@ -4,6 +4,7 @@
 // after, never by two workers at once. Failures are retried with per-key exponential back-off
 // under a global token bucket, so a storm of failing keys cannot flood the API server.
 import { createLogger, type Logger } from '../util/log.js';
+import { isConflict } from './client-errors.js';
 
 export interface WorkQueueOptions {
   /** Per-key back-off: base * 2^failures, capped (defaults 5 ms and 60 s, as client-go). */
@@ -121,7 +122,10 @@ export class WorkQueue {
         this.forget(key);
         if (result?.requeueAfterMs !== undefined) this.addAfter(key, result.requeueAfterMs);
       } catch (error) {
-        this.log.warn('reconcile failed, will retry', { key, error, requeues: this.numRequeues(key) });
+        // A conflict means the cache was behind a write: expected now and then, and the retry
+        // reads the newer object (upstream logs these below warning level too).
+        if (isConflict(error)) this.log.debug('reconcile met a newer version, will retry', { key, requeues: this.numRequeues(key) });
+        else this.log.warn('reconcile failed, will retry', { key, error, requeues: this.numRequeues(key) });
         this.addRateLimited(key);
       } finally {
         this.done(key);

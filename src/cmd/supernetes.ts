@@ -5,8 +5,11 @@ import { registerAgentCommand } from './agent-command.js';
 import { registerCacheCommand } from './cache-command.js';
 import { registerComponentCommands } from './component-commands.js';
 import { registerServerCommand } from './server-command.js';
+import { setMaxListeners } from 'node:events';
 
 const stop = new AbortController();
+// Every component of the process (informers, watches, the proxy's loops) listens for this one stop.
+setMaxListeners(0, stop.signal);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => stop.abort());
 }

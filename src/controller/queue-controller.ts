@@ -15,7 +15,7 @@ export abstract class QueueController implements Controller {
   private readonly workers: number;
 
   constructor(readonly name: string, protected readonly context: ControllerContext, options: QueueControllerOptions = {}) {
-    this.queue = new WorkQueue({ name, logger: context.logger });
+    this.queue = new WorkQueue({ name, logger: context.logger.child(name) });
     this.workers = options.workers ?? 5;
   }
 
@@ -30,14 +30,10 @@ export abstract class QueueController implements Controller {
     await this.queue.run({
       workers: this.workers,
       signal,
+      // A failure is logged once, by the queue (with this controller's name), and retried with back-off.
       reconcile: async (key) => {
-        try {
-          const result = await this.reconcile(key);
-          return result?.requeueAfterMs === undefined ? undefined : { requeueAfterMs: result.requeueAfterMs };
-        } catch (error) {
-          this.context.logger.warn('reconcile failed', { controller: this.name, key, error: error instanceof Error ? error.message : String(error) });
-          throw error;
-        }
+        const result = await this.reconcile(key);
+        return result?.requeueAfterMs === undefined ? undefined : { requeueAfterMs: result.requeueAfterMs };
       },
     });
   }
