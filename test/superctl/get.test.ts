@@ -116,6 +116,12 @@ describe('superctl get prints what kubectl prints', () => {
   });
 });
 
+describe('the other reading verbs print what kubectl prints', () => {
+  it.each([[['api-resources']], [['api-resources', '-o', 'wide']], [['api-resources', '--namespaced=false', '-o', 'name']], [['cluster-info']]])('%j', async (args) => {
+    await expectSameAsKubectl(pair, args);
+  });
+});
+
 describe('superctl get -w', () => {
   it('prints the list, then one row per watch event under one header, as kubectl -w', async () => {
     const collect = (child: ChildProcessWithoutNullStreams): { text: () => string } => {
