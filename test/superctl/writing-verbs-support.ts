@@ -55,7 +55,7 @@ export async function startWritingBench(): Promise<WritingBench> {
 
 /**
  * The object without what differs between two copies made by different clients in different
- * namespaces: identity, versions, timestamps, managers, the namespace, allocated cluster IPs.
+ * namespaces: identity, versions, timestamps, managers, the namespace, allocated cluster IPs and node ports.
  * The last-applied annotation is kept: it must be the same byte for byte.
  */
 export function comparable(object: Record<string, unknown>): Record<string, unknown> {
@@ -72,6 +72,7 @@ export function comparable(object: Record<string, unknown>): Record<string, unkn
   if (spec !== undefined) {
     delete spec['clusterIP'];
     delete spec['clusterIPs'];
+    if (Array.isArray(spec['ports'])) for (const port of spec['ports'] as Record<string, unknown>[]) delete port['nodePort'];
   }
   return copy;
 }

@@ -7,9 +7,10 @@ import type { Command } from 'commander';
 import type { JsonObject } from '../../apiserver/patch/json-value.js';
 import { parseLabelSelector, type LabelMatcher } from '../../api/label-selector.js';
 import { LAST_APPLIED_ANNOTATION, originalOf, withLastApplied } from '../apply/last-applied.js';
-import { createObject, deleteObject, dryRunSuffix, getObject, parseDryRun, patchObject, writeErrorLine, type DryRun } from '../apply/object-writes.js';
+import { createObject, deleteObject, dryRunSuffix, getObject, patchObject, writeErrorLine, type DryRun } from '../apply/object-writes.js';
 import { OutcomePrinter, parseOutputFormat } from '../apply/print-objects.js';
 import { threeWayPatch } from '../apply/three-way-merge.js';
+import { failFromLines, parseDryRunOrFail } from '../apply/verb-failures.js';
 import type { CliContext } from '../cli-context.js';
 import { CliError, explain } from '../cli-error.js';
 import { metadataOf, stringField, targetOf, type ManifestTarget } from '../manifests/manifest-target.js';
@@ -207,21 +208,6 @@ function parseSelector(selector: string | undefined): LabelMatcher | undefined {
   if (selector === undefined) return undefined;
   try {
     return parseLabelSelector(selector);
-  } catch (error) {
-    throw new CliError(`error: ${(error as Error).message}`);
-  }
-}
-
-/** Like kubectl, errors of single objects come after the others' results; exit 1 if any. */
-export function failFromLines(ctx: CliContext, failures: readonly string[]): void {
-  if (failures.length === 0) return;
-  for (const line of failures.slice(0, -1)) ctx.err(`${line}\n`);
-  throw new CliError(failures[failures.length - 1] ?? 'error');
-}
-
-export function parseDryRunOrFail(value: string | boolean | undefined): DryRun {
-  try {
-    return parseDryRun(value);
   } catch (error) {
     throw new CliError(`error: ${(error as Error).message}`);
   }

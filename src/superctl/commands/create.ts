@@ -14,7 +14,7 @@ import type { ApiResource } from '../resource-resolver.js';
 import { CliError, explain } from '../cli-error.js';
 import { targetOf } from '../manifests/manifest-target.js';
 import { readManifests } from '../manifests/read-manifests.js';
-import { failFromLines, parseDryRunOrFail } from './apply.js';
+import { failFromLines, parseDryRunOrFail } from '../apply/verb-failures.js';
 
 interface CommonOptions {
   dryRun?: string | boolean;

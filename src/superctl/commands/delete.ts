@@ -10,7 +10,7 @@ import { CliError, explain } from '../cli-error.js';
 import { metadataOf, stringField } from '../manifests/manifest-target.js';
 import { selectObjects, type SelectedObject } from '../manifests/select-objects.js';
 import { displayName, kindName } from '../remote/object-target.js';
-import { failFromLines, parseDryRunOrFail } from './apply.js';
+import { failFromLines, parseDryRunOrFail } from '../apply/verb-failures.js';
 
 interface DeleteOptions {
   filename: string[];

@@ -17,7 +17,7 @@ import { metadataOf, stringField } from '../manifests/manifest-target.js';
 import { parseManifests } from '../manifests/read-manifests.js';
 import { selectObjects, type SelectedObject } from '../manifests/select-objects.js';
 import { displayName } from '../remote/object-target.js';
-import { failFromLines } from './apply.js';
+import { failFromLines } from '../apply/verb-failures.js';
 
 interface EditOptions {
   filename: string[];

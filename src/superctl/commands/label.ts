@@ -9,7 +9,7 @@ import type { CliContext } from '../cli-context.js';
 import { CliError, explain } from '../cli-error.js';
 import { metadataOf } from '../manifests/manifest-target.js';
 import { selectObjects } from '../manifests/select-objects.js';
-import { failFromLines, parseDryRunOrFail } from './apply.js';
+import { failFromLines, parseDryRunOrFail } from '../apply/verb-failures.js';
 
 export interface MetadataMapVerb {
   readonly verb: 'label' | 'annotate';

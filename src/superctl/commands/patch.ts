@@ -11,7 +11,7 @@ import { OutcomePrinter, parseOutputFormat } from '../apply/print-objects.js';
 import type { CliContext } from '../cli-context.js';
 import { CliError, explain } from '../cli-error.js';
 import { selectObjects } from '../manifests/select-objects.js';
-import { failFromLines, parseDryRunOrFail } from './apply.js';
+import { failFromLines, parseDryRunOrFail } from '../apply/verb-failures.js';
 
 interface PatchOptions {
   patch?: string;
