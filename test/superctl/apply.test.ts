@@ -129,6 +129,13 @@ describe('client-side apply', () => {
     await bench.kubectl.ok(['apply', '-f', '-', '-n', 'mixed'], `${SERVICE}---\n${CONFIGMAP('  a: "<&>"')}`);
     const mixed = await bench.superctl.ok(['apply', '-f', '-', '-n', 'mixed'], `${SERVICE}---\n${CONFIGMAP('  a: "<&>"')}`);
     expect(lines(mixed)).toEqual(['configmap/settings unchanged', 'service/web unchanged']);
+
+    // Made by create (no annotation): apply warns, then takes the object over.
+    await bench.kubectl.ok(['create', 'configmap', 'imperative', '--from-literal=a=1', '-n', 'mixed']);
+    const takeOver = await bench.superctl.run(['apply', '-f', '-', '-n', 'mixed'], CONFIGMAP('  a: "2"').replace('settings', 'imperative'));
+    expect(takeOver).toMatchObject({ code: 0, stdout: 'configmap/imperative configured\n' });
+    expect(takeOver.stderr).toMatch(/^Warning: resource configmaps\/imperative is missing the kubectl.kubernetes.io\/last-applied-configuration annotation/);
+    expect((await bench.object('configmap', 'imperative', 'mixed'))['data']).toEqual({ a: '2' });
   });
 
   it('dry runs change nothing, and print what kubectl prints', async () => {

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import type { JsonObject } from '../../apiserver/patch/json-value.js';
 import { parseLabelSelector, type LabelMatcher } from '../../api/label-selector.js';
-import { LAST_APPLIED_ANNOTATION, originalOf, withLastApplied } from '../apply/last-applied.js';
+import { LAST_APPLIED_ANNOTATION, lastAppliedOf, originalOf, withLastApplied } from '../apply/last-applied.js';
 import { createObject, deleteObject, dryRunSuffix, getObject, patchObject, writeErrorLine, type DryRun } from '../apply/object-writes.js';
 import { OutcomePrinter, parseOutputFormat } from '../apply/print-objects.js';
 import { threeWayPatch } from '../apply/three-way-merge.js';
@@ -141,6 +141,11 @@ async function applyClientSide(ctx: CliContext, target: ManifestTarget, dryRun: 
     const created = dryRun === 'client' ? modified : await createObject(client, target.resource, target.namespace, modified, { dryRun, fieldManager });
     printer.print(target.resource, target.name, `created${dryRunSuffix(dryRun)}`, created);
     return;
+  }
+  if (lastAppliedOf(current) === undefined) {
+    ctx.err(
+      `Warning: resource ${target.resource.plural}/${target.name} is missing the ${LAST_APPLIED_ANNOTATION} annotation which is required by superctl apply. superctl apply should only be used on resources created declaratively by either superctl create --save-config or superctl apply. The missing annotation will be patched automatically.\n`,
+    );
   }
   const { patch, type } = threeWayPatch(originalOf(current), modified, current, target.apiVersion, target.kind);
   if (Object.keys(patch).length === 0) {
