@@ -10,8 +10,15 @@ import { setMaxListeners } from 'node:events';
 const stop = new AbortController();
 // Every component of the process (informers, watches, the proxy's loops) listens for this one stop.
 setMaxListeners(0, stop.signal);
+// The first SIGINT or SIGTERM stops everything in order (the proxy removes its rules, the superlet
+// lets its containers run on). A second one, as a terminal's Ctrl-C sends to a whole process group
+// with its shell, must not cut that short; SIGKILL still ends the process at once.
+let signals = 0;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => stop.abort());
+  process.on(signal, () => {
+    if (signals++ === 0) stop.abort();
+    else process.stderr.write(`supernetes: already stopping (${signal} again); SIGKILL ends it at once\n`);
+  });
 }
 
 const program = new Command()
