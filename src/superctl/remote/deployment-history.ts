@@ -6,6 +6,7 @@ import type { Deployment, ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import { ReplicaSets } from '../../client/resource-types.js';
 import type { RestClient } from '../../client/rest-client.js';
+import { selectorString } from './pod-picker.js';
 
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 export const CHANGE_CAUSE_ANNOTATION = 'kubernetes.io/change-cause';
@@ -26,22 +27,10 @@ export interface Revision {
   readonly replicaSet: ReplicaSet;
 }
 
-function selectorString(d: Deployment): string {
-  const labels = d.spec?.selector.matchLabels ?? {};
-  const parts = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
-  for (const e of d.spec?.selector.matchExpressions ?? []) {
-    if (e.operator === 'In') parts.push(`${e.key} in (${(e.values ?? []).join(',')})`);
-    else if (e.operator === 'NotIn') parts.push(`${e.key} notin (${(e.values ?? []).join(',')})`);
-    else if (e.operator === 'Exists') parts.push(e.key);
-    else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`);
-  }
-  return parts.join(',');
-}
-
 /** The Deployment's ReplicaSets (those it owns) by revision, oldest first. */
 export async function revisionsOf(client: RestClient, d: Deployment): Promise<Revision[]> {
   const namespace = d.metadata?.namespace ?? 'default';
-  const list = await client.list<ReplicaSet>(ReplicaSets, { namespace, labelSelector: selectorString(d) });
+  const list = await client.list<ReplicaSet>(ReplicaSets, { namespace, labelSelector: selectorString(d.spec?.selector) });
   const uid = d.metadata?.uid;
   return list.items
     .filter((rs) => (rs.metadata?.ownerReferences ?? []).some((o) => o.controller === true && o.uid === uid))
