@@ -37,7 +37,9 @@ beforeAll(async () => {
   cluster = await startTestCluster({ nodes: 1, controllers: true, proxy: true });
   gateway = await dockerBridgeGateway();
   await cluster.client.create(Namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
-}, 120_000);
+  // One proxy owns the host (its lock): this waits while another proxy test file holds it.
+  await cluster.proxy?.whenDnsReady();
+}, 300_000);
 
 afterAll(async () => {
   await cluster?.stop();

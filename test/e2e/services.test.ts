@@ -73,6 +73,7 @@ async function appContainer(podName: string): Promise<string> {
 describe('Services on Docker through SuperProxy', () => {
   beforeAll(async () => {
     cluster = await startTestCluster({ nodes: 1, controllers: true, proxy: true });
+    // One proxy owns the host (its lock): this waits while another proxy test file holds it.
     await cluster.proxy?.whenSynced();
     await cluster.client.create(Deployments, deployment(3));
     service = await cluster.client.create<Service>(Services, {
@@ -82,7 +83,7 @@ describe('Services on Docker through SuperProxy', () => {
     });
     nodePort = service.spec?.ports?.[0]?.nodePort ?? 0;
     await waitFor(async () => (await readyPods()).length === 3, { what: 'three ready web pods', timeoutMs: 120_000, intervalMs: 200 });
-  }, 180_000);
+  }, 300_000);
 
   afterAll(async () => {
     // Even after a failure: stopping the cluster stops the proxy, which removes its rules.

@@ -76,8 +76,9 @@ describe('SuperProxy on iptables and Docker', () => {
     const logger = process.env.SUPERNETES_TEST_LOG === '1' ? createLogger('proxy-test', 'debug') : silentLogger;
     proxy = new SuperProxy({ client, nodeName: 'proxy-test-node', minSyncIntervalMs: 50, logger });
     await proxy.start(stopProxy.signal);
+    // One proxy owns the host (its lock): this waits while another proxy test file holds it.
     await proxy.whenSynced();
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     // Whatever failed, the rules go: the proxy removes them when its signal aborts.
