@@ -117,7 +117,7 @@ describe('superctl get prints what kubectl prints', () => {
 });
 
 describe('the other reading verbs print what kubectl prints', () => {
-  it.each([[['api-resources']], [['api-resources', '-o', 'wide']], [['api-resources', '--namespaced=false', '-o', 'name']], [['cluster-info']]])('%j', async (args) => {
+  it.each([[['api-resources']], [['api-resources', '-o', 'wide']], [['api-resources', '--namespaced=false', '-o', 'name']], [['cluster-info']], [['explain', 'pods']], [['explain', 'deployments.spec.template.spec.containers.resources']], [['explain', 'svc.spec.ports.targetPort']], [['explain', 'pods.spec.nope']]])('%j', async (args) => {
     await expectSameAsKubectl(pair, args);
   });
 });
