@@ -23,12 +23,14 @@ export function buildProgram(streams: CliStreams, env: NodeJS.ProcessEnv = proce
     .option('--token <token>', 'bearer token for authentication to the API server')
     .option('--insecure-skip-tls-verify', 'do not check the server certificate (insecure)')
     .option('--request-timeout <duration>', 'how long to wait for a single request (0 waits forever)')
-    .showHelpAfterError('(run with --help for usage)')
     .showSuggestionAfterError(true)
     .enablePositionalOptions(false)
+    // Usage errors are one line ("error: unknown option '--fo' (Did you mean --for?)"); verbs
+    // registered afterwards inherit this.
     .configureOutput({
       writeOut: (text) => streams.stdout.write(text),
       writeErr: (text) => streams.stderr.write(text),
+      outputError: (text, write) => write(`${text.trimEnd().replace(/\n+/g, ' ')}\n`),
     })
     .exitOverride();
   const ctx = new CliContext(() => program.opts<GlobalOptions>(), streams, env);
