@@ -94,6 +94,8 @@ describe('label and annotate', () => {
     await same(['label', 'configmap', 'one', 'tier=back', '--overwrite']);
     expect((await same(['label', 'configmap', 'one', 'env-'])).stdout).toBe('configmap/one unlabeled\n');
     await same(['label', 'configmap', 'one', 'tier=back']);
+    await same(['label', 'configmap', 'one', 'app.kubernetes.io/part-of=shop']);
+    expect((await same(['label', 'configmap', 'one', 'app.kubernetes.io/part-of-'])).stdout).toBe('configmap/one unlabeled\n');
     await same(['label', 'configmaps', '-l', 'group=g', 'batch=yes']);
     await same(['label', 'configmaps', '--all', 'everywhere=1']);
 

@@ -59,20 +59,17 @@ interface Changes {
   readonly remove: string[];
 }
 
-/** KEY=VALUE and KEY- arguments; kubectl treats everything from the first such argument on as changes. */
+/** KEY=VALUE and KEY- arguments are changes, the rest name objects (kubectl's rule; a name never ends in '-'). */
 function splitArguments(spec: MetadataMapVerb, args: string[]): { resources: string[]; changes: Changes } {
-  const isChange = (arg: string): boolean => arg.includes('=') || (arg.endsWith('-') && !arg.includes('/'));
-  const first = args.findIndex(isChange);
-  const resources = first < 0 ? args : args.slice(0, first);
-  const changeArgs = first < 0 ? [] : args.slice(first);
+  const isChange = (arg: string): boolean => arg.includes('=') || arg.endsWith('-');
+  const resources = args.filter((arg) => !isChange(arg));
+  const changeArgs = args.filter(isChange);
   const set = new Map<string, string>();
   const remove: string[] = [];
   for (const arg of changeArgs) {
     const eq = arg.indexOf('=');
     if (eq > 0) {
-      const key = arg.slice(0, eq);
-      if (set.has(key)) throw new CliError(`error: can not both modify and remove ${spec.field === 'labels' ? 'a label' : 'an annotation'} in the same command`);
-      set.set(key, arg.slice(eq + 1));
+      set.set(arg.slice(0, eq), arg.slice(eq + 1));
     } else if (arg.endsWith('-') && arg.length > 1) {
       remove.push(arg.slice(0, -1));
     } else {
