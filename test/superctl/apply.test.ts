@@ -217,5 +217,18 @@ describe('bad input', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('no matches for kind "Widget" in version "example.com/v1"');
     expect(unknown.stderr.trim().split('\n')).toHaveLength(1);
+    const otherNamespace = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: other}\n';
+    const mismatch = await bench.superctl.run(['apply', '-f', '-', '-n', 'dry'], otherNamespace);
+    const kubectlMismatch = await bench.kubectl.run(['apply', '-f', '-', '-n', 'dry'], otherNamespace);
+    expect(mismatch.code).toBe(1);
+    expect(mismatch.stderr).toBe(kubectlMismatch.stderr);
+  }, 120_000);
+
+  it('prints the applied objects with -o name and -o yaml', async () => {
+    const manifest = CONFIGMAP('  a: "1"').replace('settings', 'printed');
+    expect(await bench.superctl.ok(['apply', '-f', '-', '-n', 'dry', '-o', 'name'], manifest)).toBe('configmap/printed\n');
+    const yaml = await bench.superctl.ok(['apply', '-f', '-', '-n', 'dry', '-o', 'yaml'], manifest);
+    expect(yaml).toMatch(/^apiVersion: v1\n/);
+    expect(yaml).toContain('name: printed\n');
   });
 });
