@@ -72,13 +72,12 @@ describe('delete', () => {
 
   it('--dry-run deletes nothing; -o name prints kind/name; --all empties the namespace of the type', async () => {
     for (const ns of ['k', 's']) await bench.kubectl.ok(['create', 'configmap', 'kept', '-n', ns]);
-    // Only superctl here: kubectl sends the server dry run in the DeleteOptions body, which this
-    // API server does not read yet (it reads the dryRun query parameter), so kubectl would delete.
-    const server = await bench.superctl.run(['delete', 'configmap', 'kept', '--dry-run=server', '-n', 's']);
-    expect(server.stdout).toBe('configmap "kept" deleted (server dry run)\n');
+    const server = await both(['delete', 'configmap', 'kept', '--dry-run=server']);
+    expect(server.s.stdout).toBe(server.k.stdout);
+    expect(server.s.stdout).toBe('configmap "kept" deleted (server dry run)\n');
     const client = await both(['delete', 'configmap', 'kept', '--dry-run=client']);
     expect(client.s.stdout).toBe(client.k.stdout);
-    expect((await bench.kubectl.run(['get', 'configmap', 'kept', '-n', 's'])).code).toBe(0);
+    for (const ns of ['k', 's']) expect((await bench.kubectl.run(['get', 'configmap', 'kept', '-n', ns])).code).toBe(0);
     const all = await both(['delete', 'configmaps', '--all', '-o', 'name']);
     expect(lines(all.s.stdout)).toEqual(lines(all.k.stdout));
     expect(all.s.stdout).toContain('configmap/kept\n');

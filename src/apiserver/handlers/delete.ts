@@ -15,6 +15,8 @@ export interface DeleteOptions {
   gracePeriodSeconds?: number;
   propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
   preconditions?: { uid?: string; resourceVersion?: string };
+  /** DeleteOptions.dryRun: kubectl sends it in the body rather than as ?dryRun=. */
+  dryRun?: string[];
 }
 
 const FOREGROUND = 'foregroundDeletion';
@@ -38,6 +40,12 @@ async function deleteOptions(context: RequestContext): Promise<DeleteOptions> {
   const policy = context.query.get('propagationPolicy');
   if (policy !== null) options.propagationPolicy = policy as DeleteOptions['propagationPolicy'];
   if (context.query.get('orphanDependents') === 'true' && options.propagationPolicy === undefined) options.propagationPolicy = 'Orphan';
+  if (options.dryRun !== undefined) {
+    if (!Array.isArray(options.dryRun)) throw badRequest('DeleteOptions.dryRun must be a list');
+    for (const value of options.dryRun) {
+      if (value !== 'All') throw badRequest(`dryRun: Unsupported value: "${String(value)}": supported values: "All"`);
+    }
+  }
   if (options.propagationPolicy !== undefined && !['Orphan', 'Background', 'Foreground'].includes(options.propagationPolicy)) {
     throw badRequest(`propagationPolicy: Unsupported value: "${options.propagationPolicy}": supported values: "Foreground", "Background", "Orphan"`);
   }
@@ -48,7 +56,7 @@ async function deleteOptions(context: RequestContext): Promise<DeleteOptions> {
 export async function deleteObject(context: RequestContext, name: string, options: DeleteOptions): Promise<KubeObject | undefined> {
   const { descriptor, store } = context.resource;
   const namespace = context.info.namespace;
-  const dryRun = isDryRun(context.query);
+  const dryRun = isDryRun(context.query, 'DeleteOptions') || (options.dryRun ?? []).includes('All');
   for (let attempt = 0; ; attempt++) {
     const current = await store.get(namespace, name);
     const meta = current.metadata ?? {};
