@@ -1,4 +1,5 @@
-// SPDY/3 framing, as far as Kubernetes' streaming (moby/spdystream) uses it: control frames
+// SPDY/3 framing, as far as Kubernetes' streaming (moby/spdystream) uses it, for both ends (the
+// superlet serves exec and port-forward, superctl port-forward is a client): control frames
 // (SYN_STREAM, SYN_REPLY, RST_STREAM, SETTINGS, PING, GOAWAY, HEADERS, WINDOW_UPDATE) and data
 // frames. Header blocks are zlib streams shared by the whole connection, primed with SPDY/3's
 // dictionary. Ours go out as stored (uncompressed) deflate blocks: valid zlib, and a few bytes of
@@ -157,6 +158,11 @@ export function dataFrame(streamId: number, data: Buffer, fin: boolean): Buffer 
   head[4] = fin ? FLAG_FIN : 0;
   head.writeUIntBE(data.length, 5, 3);
   return Buffer.concat([head, data]);
+}
+
+/** Opens a stream: its id, no associated stream, priority 0, then the header block. */
+export function synStream(streamId: number, block: Buffer, fin = false): Buffer {
+  return controlFrame(FrameType.synStream, fin ? FLAG_FIN : 0, Buffer.concat([u32(streamId), u32(0), Buffer.alloc(2), block]));
 }
 
 export function synReply(streamId: number, block: Buffer): Buffer {

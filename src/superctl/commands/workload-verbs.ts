@@ -8,6 +8,7 @@ import { register as events } from './events.js';
 import { register as exec } from './exec.js';
 import { register as expose } from './expose.js';
 import { register as logs } from './logs.js';
+import { register as portForward } from './port-forward.js';
 import { register as rollout } from './rollout.js';
 import { register as run } from './run.js';
 import { register as scale } from './scale.js';
@@ -15,4 +16,4 @@ import { register as set } from './set.js';
 import { register as taint } from './taint.js';
 import { register as wait } from './wait.js';
 
-export const WORKLOAD_VERBS: Register[] = [scale, set, rollout, logs, exec, run, expose, wait, events, cordon, drain, taint, completion];
+export const WORKLOAD_VERBS: Register[] = [scale, set, rollout, logs, exec, portForward, run, expose, wait, events, cordon, drain, taint, completion];

@@ -7,14 +7,14 @@ import { WebSocket } from 'ws';
 import { ApiError } from '../../client/client-errors.js';
 import type { ClientConfig } from '../../client/kubeconfig.js';
 
-function urlOf(config: ClientConfig, path: string, query: URLSearchParams): URL {
+export function urlOf(config: ClientConfig, path: string, query: URLSearchParams): URL {
   const base = new URL(config.server);
   const url = new URL(`${base.pathname.replace(/\/+$/, '')}${path}`, base);
   url.search = query.toString();
   return url;
 }
 
-function tlsOptions(config: ClientConfig): Record<string, unknown> {
+export function tlsOptions(config: ClientConfig): Record<string, unknown> {
   return {
     ...(config.caPem !== undefined ? { ca: config.caPem } : {}),
     ...(config.certPem !== undefined ? { cert: config.certPem } : {}),
@@ -23,7 +23,7 @@ function tlsOptions(config: ClientConfig): Record<string, unknown> {
   };
 }
 
-function headersOf(config: ClientConfig): Record<string, string> {
+export function headersOf(config: ClientConfig): Record<string, string> {
   return {
     'User-Agent': config.userAgent ?? 'superctl',
     ...(config.token !== undefined ? { Authorization: `Bearer ${config.token}` } : {}),

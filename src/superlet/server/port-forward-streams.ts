@@ -5,7 +5,7 @@
 // it: "an error occurred forwarding 8080 -> 80: ..."); both streams are then closed.
 import { connect, type Socket } from 'node:net';
 import type { Logger } from '../../util/log.js';
-import type { SpdyConnection, SpdyStream } from './spdy/spdy-connection.js';
+import type { SpdyConnection, SpdyStream } from '../../spdy/spdy-connection.js';
 
 /** How long the client has to open the second stream of a pair (the kubelet's stream creation timeout). */
 export const STREAM_CREATION_TIMEOUT_MS = 30_000;

@@ -9,7 +9,7 @@ import { createWebSocketStream, WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../../util/log.js';
 import { statusFailure } from './http-replies.js';
 import { servePortForward, type PortForwardPod } from './port-forward-streams.js';
-import { SpdyConnection } from './spdy/spdy-connection.js';
+import { SpdyConnection } from '../../spdy/spdy-connection.js';
 
 export const PORT_FORWARD_PROTOCOL = 'portforward.k8s.io';
 /** The WebSocket subprotocol of SPDY tunnelled over WebSocket (upstream WebsocketsSPDYTunnelingPrefix + protocol). */

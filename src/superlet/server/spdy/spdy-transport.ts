@@ -5,7 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { parseResize, type ClientInput, type CommandTransport, type Status } from '../remotecommand.js';
-import { SpdyConnection, type SpdyStream } from './spdy-connection.js';
+import { SpdyConnection, type SpdyStream } from '../../../spdy/spdy-connection.js';
 
 export const SPDY_PROTOCOL = 'v4.channel.k8s.io';
 /** How long the client has to open its streams (the kubelet's default stream creation timeout). */
