@@ -18,6 +18,11 @@ export function defaultPullPolicy(image: string): string {
   return tag === '' || tag === 'latest' ? 'Always' : 'IfNotPresent';
 }
 
+/** ObjectFieldSelector.apiVersion defaults to "v1" (kubectl describe prints it: "(v1:metadata.name)"). */
+function defaultFieldRef(ref: unknown): void {
+  if (ref !== null && typeof ref === 'object') (ref as Record<string, unknown>).apiVersion ??= 'v1';
+}
+
 function defaultContainer(container: unknown): unknown {
   if (container === null || typeof container !== 'object') return container;
   const c = container as Record<string, unknown>;
@@ -28,6 +33,7 @@ function defaultContainer(container: unknown): unknown {
   for (const port of list(c.ports)) {
     if (port !== null && typeof port === 'object') (port as Record<string, unknown>).protocol ??= 'TCP';
   }
+  for (const env of list(c.env)) defaultFieldRef(field(env, 'valueFrom', 'fieldRef'));
   for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
     const p = c[probe] as Record<string, unknown> | undefined;
     if (p === undefined || p === null) continue;
@@ -62,6 +68,11 @@ export function defaultPodSpec(input: unknown): Spec {
     for (const source of ['configMap', 'secret']) {
       const s = v[source] as Record<string, unknown> | undefined;
       if (s !== undefined && s !== null) s.defaultMode ??= 420;
+    }
+    const downward = v.downwardAPI as Record<string, unknown> | undefined;
+    if (downward !== undefined && downward !== null) {
+      downward.defaultMode ??= 420;
+      for (const item of list(downward.items)) defaultFieldRef(field(item, 'fieldRef'));
     }
   }
   return spec;
