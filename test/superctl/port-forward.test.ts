@@ -4,10 +4,12 @@
 // (SIGINT) ends it with exit code 0.
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { request } from 'node:http';
+import type { Pod } from 'kubernetes-types/core/v1.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Pods, Services } from '../../src/client/resource-types.js';
+import { Deployments, Pods, Services } from '../../src/client/resource-types.js';
 import { startTestCluster, type TestCluster } from '../support/cluster.js';
 import { BUSYBOX, isRunningAndReady, waitForPod } from '../support/pods.js';
+import { Kubectl, kubectlVersions } from '../support/kubectl.js';
 import { Superctl } from '../support/superctl.js';
 import { waitFor } from '../support/wait.js';
 
@@ -39,11 +41,23 @@ const WEB_SERVICE = {
   spec: { selector: { app: 'web' }, ports: [{ name: 'web', port: 80, targetPort: 8080 }] },
 };
 
+const SITE_DEPLOYMENT = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'site', namespace: 'default' },
+  spec: {
+    replicas: 1,
+    selector: { matchLabels: { app: 'site' } },
+    template: { metadata: { labels: { app: 'site' } }, spec: { ...WEB_POD.spec, containers: [{ ...WEB_POD.spec.containers[0], command: ['sh', '-c', 'mkdir -p /www && echo site > /www/index.html && exec httpd -f -p 8080 -h /www'] }] } },
+  },
+};
+
 beforeAll(async () => {
   cluster = await startTestCluster({ nodes: 1, controllers: true });
   superctl = new Superctl(cluster.plane.kubeconfigPath);
   await cluster.client.create(Pods, WEB_POD);
   await cluster.client.create(Services, WEB_SERVICE);
+  await cluster.client.create(Deployments, SITE_DEPLOYMENT);
   await waitForPod(cluster.client, 'web', isRunningAndReady, 'running');
 }, 300_000);
 
@@ -63,8 +77,8 @@ interface Forward {
 }
 
 /** Starts superctl port-forward and waits until it has printed a "Forwarding from" line per port. */
-async function forward(args: string[], ports = 1): Promise<Forward> {
-  const child = superctl.spawn(['port-forward', ...args]);
+async function forward(args: string[], ports = 1, tool: { spawn(args: readonly string[]): ChildProcessWithoutNullStreams } = superctl): Promise<Forward> {
+  const child = tool.spawn(['port-forward', ...args]);
   running.push(child);
   let out = '';
   let err = '';
@@ -128,17 +142,58 @@ describe('superctl port-forward', { timeout: 180_000 }, () => {
     expect(await pf.exit).toBe(0);
   });
 
+  it('forwards to the pod of a deployment and of its replica set', async () => {
+    // kubectl (and superctl) refuse a pod that is not running yet.
+    await waitFor(async () => (await cluster.client.list<Pod>(Pods, { namespace: 'default', labelSelector: 'app=site' })).items.some(isRunningAndReady), {
+      what: 'the pod of deployment site running',
+      timeoutMs: 120_000,
+    });
+    for (const target of ['deploy/site', 'deployment/site']) {
+      const pf = await forward([target, ':8080', '--pod-running-timeout', '2m']);
+      const port = localPortOf(pf.stdout(), 8080);
+      expect(await get(port)).toEqual({ status: 200, body: 'site\n' });
+      pf.child.kill('SIGINT');
+      expect(await pf.exit).toBe(0);
+    }
+    const replicaSet = (await cluster.kubectl.ok(['get', 'rs', '-l', 'app=site', '-o', 'name'])).trim();
+    expect(replicaSet).toMatch(/^replicaset\.apps\/site-/);
+    const pf = await forward([`rs/${replicaSet.split('/')[1] ?? ''}`, ':8080']);
+    expect(await get(localPortOf(pf.stdout(), 8080))).toEqual({ status: 200, body: 'site\n' });
+    pf.child.kill('SIGINT');
+    expect(await pf.exit).toBe(0);
+  });
+
   it('prints an error for a connection to a port nothing listens on, and goes on forwarding the others', async () => {
     const pf = await forward(['web', ':9999', ':8080'], 2);
     const dead = localPortOf(pf.stdout(), 9999);
     const alive = localPortOf(pf.stdout(), 8080);
     await expect(get(dead)).rejects.toThrow();
     await waitFor(() => pf.stderr().includes(`an error occurred forwarding ${dead} -> 9999: `), { what: 'the error line', timeoutMs: 30_000 });
-    expect(pf.stderr()).toMatch(new RegExp(`^E\\d{4} .*\\] an error occurred forwarding ${dead} -> 9999: error forwarding port 9999 to pod web_default, uid .*$`, 'm'));
+    expect(pf.stderr()).toMatch(new RegExp(`^E\\d{4} .*\\] "Unhandled Error" err="an error occurred forwarding ${dead} -> 9999: error forwarding port 9999 to pod web_default, uid .*"$`, 'm'));
     expect(await get(alive)).toEqual({ status: 200, body: 'hello\n' });
     expect(pf.child.exitCode).toBeNull();
     pf.child.kill('SIGINT');
     expect(await pf.exit).toBe(0);
+  });
+
+  it('prints the lines kubectl prints: Forwarding from, Handling connection, and the forwarding error', async () => {
+    const newest = kubectlVersions().at(-1);
+    const kubectl = new Kubectl(cluster.plane.kubeconfigPath, newest?.binary ?? 'kubectl');
+    const transcript = async (pf: Forward): Promise<{ stdout: string; error: string }> => {
+      const dead = localPortOf(pf.stdout(), 9999);
+      await expect(get(dead)).rejects.toThrow();
+      const line = await waitFor(() => /^E\d{4} [\d:.]+ +\d+ [^ ]+\] (.*an error occurred forwarding.*)$/m.exec(pf.stderr())?.[1], { what: 'the error line', timeoutMs: 30_000 });
+      pf.child.kill('SIGINT');
+      await pf.exit;
+      // Ports and the message after "connect:" (Go's and Node's words for ECONNREFUSED) differ.
+      return {
+        stdout: pf.stdout().replaceAll(String(dead), 'PORT'),
+        error: line.replaceAll(String(dead), 'PORT').replace(/uid [0-9a-f-]+: [^"]*/, 'uid UID: ...'),
+      };
+    };
+    const theirs = await transcript(await forward(['--address', '127.0.0.1', 'pod/web', ':9999'], 1, kubectl));
+    const ours = await transcript(await forward(['pod/web', ':9999']));
+    expect(ours).toEqual(theirs);
   });
 
   it('refuses bad input with one line: no ports, a port the service lacks, a pod that does not exist', async () => {

@@ -62,13 +62,13 @@ function upgradeToSpdy(config: ClientConfig, path: string): Promise<Duplex> {
   });
 }
 
-/** klog's line for an error kubectl reports without stopping (runtime.HandleError). */
+/** klog's line for an error kubectl reports through runtime.HandleError (as kubectl 1.31+ words it). */
 function klogError(message: string): string {
   const now = new Date();
   const two = (n: number): string => String(n).padStart(2, '0');
   const micros = String(now.getMilliseconds() * 1000).padStart(6, '0');
   const stamp = `${two(now.getMonth() + 1)}${two(now.getDate())} ${two(now.getHours())}:${two(now.getMinutes())}:${two(now.getSeconds())}.${micros}`;
-  return `E${stamp} ${String(process.pid).padStart(7)} port-forward-session.ts] ${message}\n`;
+  return `E${stamp} ${String(process.pid).padStart(7)} port-forward-session.ts] "Unhandled Error" err=${JSON.stringify(message)}\n`;
 }
 
 function hostPort(host: string, port: number): string {
