@@ -1,6 +1,7 @@
 // superctl apply against the real kubectl: the same manifests applied by each into its own
 // namespace of one real API server must leave the same objects and print the same lines.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../support/wait.js';
 import { comparable, lines, startWritingBench, type WritingBench } from './writing-verbs-support.js';
 
 const DEPLOYMENT = (image: string, env: string, extraPort: string): string => `apiVersion: apps/v1
@@ -52,7 +53,7 @@ let bench: WritingBench;
 
 beforeAll(async () => {
   bench = await startWritingBench();
-  for (const ns of ['k1', 's1', 'k2', 's2', 'k3', 's3', 'mixed', 'dry']) await bench.kubectl.ok(['create', 'namespace', ns]);
+  for (const ns of ['k1', 's1', 'k2', 's2', 'k3', 's3', 's4', 'mixed', 'dry']) await bench.kubectl.ok(['create', 'namespace', ns]);
 }, 60_000);
 
 afterAll(async () => {
@@ -175,6 +176,28 @@ describe('client-side apply', () => {
     const refused = await bench.superctl.run(['apply', '-f', '-', '-n', 's3', '--prune'], one);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('--all');
+  }, 120_000);
+
+  it('with --wait, returns only once a pruned object held by a finalizer is gone', async () => {
+    const held = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: held, labels: {app: held}, finalizers: [example.com/hold]}\n';
+    const other = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: other, labels: {app: held}}\n';
+    await bench.superctl.ok(['apply', '-f', '-', '-n', 's4'], `${held}---\n${other}`);
+    const child = bench.superctl.spawn(['apply', '-f', '-', '-n', 's4', '--prune', '-l', 'app=held', '--prune-allowlist=core/v1/ConfigMap', '--wait', '--timeout=60s']);
+    child.stdin.end(other);
+    let exited = false;
+    const done = new Promise<number>((resolve) =>
+      child.once('exit', (code) => {
+        exited = true;
+        resolve(code ?? -1);
+      }),
+    );
+    await waitFor(async () => (await bench.kubectl.run(['get', 'configmap', 'held', '-n', 's4', '-o', 'jsonpath={.metadata.deletionTimestamp}'])).stdout !== '', {
+      what: 'the pruned object to be marked for deletion',
+      timeoutMs: 60_000,
+    });
+    expect(exited).toBe(false);
+    await bench.kubectl.ok(['patch', 'configmap', 'held', '-n', 's4', '--type=json', '-p', '[{"op":"remove","path":"/metadata/finalizers"}]']);
+    expect(await done).toBe(0);
   }, 120_000);
 });
 

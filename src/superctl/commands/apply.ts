@@ -17,6 +17,7 @@ import { metadataOf, stringField, targetOf, type ManifestTarget } from '../manif
 import { readManifests } from '../manifests/read-manifests.js';
 import type { ApiResource } from '../resource-resolver.js';
 import { displayName } from '../remote/object-target.js';
+import { waitTimeoutMs, waitUntilGone, type DeletedObject } from '../remote/wait-gone.js';
 
 interface ApplyOptions {
   filename: string[];
@@ -31,6 +32,8 @@ interface ApplyOptions {
   pruneAllowlist: string[];
   output?: string;
   validate?: string | boolean;
+  wait?: boolean;
+  timeout?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -71,6 +74,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--all', 'with --prune: prune every object of the pruned kinds in the namespace')
     .option('-o, --output <format>', 'yaml, json or name')
     .option('--validate [mode]', 'accepted for kubectl compatibility; the server validates')
+    .option('--wait', 'with --prune: wait until the pruned objects are gone (a bar on a terminal)')
+    .option('--timeout <duration>', 'with --wait: how long to wait (0: a week)')
     .action(async (options: ApplyOptions) => {
       await apply(ctx, options);
     });
@@ -87,6 +92,7 @@ async function apply(ctx: CliContext, options: ApplyOptions): Promise<void> {
   }
   if (options.forceConflicts === true && options.serverSide !== true) throw new CliError('error: --force-conflicts only works with --server-side');
   const selector = parseSelector(options.selector);
+  const waitMs = waitTimeoutMs(options.timeout);
   let manifests = await readManifests({ filenames: options.filename, recursive: options.recursive === true, stdin: ctx.streams.stdin });
   if (selector !== undefined) manifests = manifests.filter((m) => selector.matches(labelsOf(m.object)));
   if (manifests.length === 0 && selector === undefined) throw new CliError('error: no objects passed to apply');
@@ -126,10 +132,12 @@ async function apply(ctx: CliContext, options: ApplyOptions): Promise<void> {
       failures.push(line + hint);
     }
   }
+  const pruned: DeletedObject[] = [];
   if (options.prune === true && failures.length === 0) {
-    await prune(ctx, { selector: options.selector, allowlist: options.pruneAllowlist, applied, namespaces: visitedNamespaces, dryRun, printer });
+    await prune(ctx, { selector: options.selector, allowlist: options.pruneAllowlist, applied, namespaces: visitedNamespaces, dryRun, printer, pruned });
   }
   printer.flush();
+  if (options.wait === true && dryRun === 'none' && pruned.length > 0) await waitUntilGone(ctx, pruned, Date.now() + waitMs);
   failFromLines(ctx, failures);
 }
 
@@ -163,6 +171,8 @@ interface PruneRequest {
   namespaces: Set<string>;
   dryRun: DryRun;
   printer: OutcomePrinter;
+  /** Filled with what was deleted, for --wait. */
+  pruned: DeletedObject[];
 }
 
 /** Deletes what apply made before (it has the annotation) and no file names now. */
@@ -193,6 +203,7 @@ async function prune(ctx: CliContext, request: PruneRequest): Promise<void> {
         if (request.applied.has(objectKey(resource, namespace, name))) continue;
         if (request.dryRun !== 'client') {
           await deleteObject(client, resource, namespace, name, { dryRun: request.dryRun, propagationPolicy: 'Background' });
+          request.pruned.push({ resource, namespace, name, uid: stringField(metadata, 'uid') });
         }
         request.printer.print(resource, name, `pruned${dryRunSuffix(request.dryRun)}`, item);
       }

@@ -8,9 +8,10 @@ import { deleteObject, dryRunSuffix, getObject } from '../apply/object-writes.js
 import type { CliContext } from '../cli-context.js';
 import { CliError, explain } from '../cli-error.js';
 import { metadataOf, stringField } from '../manifests/manifest-target.js';
-import { selectObjects, type SelectedObject } from '../manifests/select-objects.js';
+import { selectObjects } from '../manifests/select-objects.js';
 import { displayName, kindName } from '../remote/object-target.js';
 import { failFromLines, parseDryRunOrFail } from '../apply/verb-failures.js';
+import { waitTimeoutMs, waitUntilGone, type DeletedObject } from '../remote/wait-gone.js';
 
 interface DeleteOptions {
   filename: string[];
@@ -86,9 +87,11 @@ async function deleteObjects(ctx: CliContext, resources: string[], options: Dele
     ctx.out('No resources found\n');
     return;
   }
+  // A bad --timeout is refused before anything is deleted.
+  const waitMs = waitTimeoutMs(options.timeout);
   const client = await ctx.client();
   const failures: string[] = [];
-  const deleted: { object: SelectedObject; uid: string }[] = [];
+  const deleted: DeletedObject[] = [];
   if (options.force === true && gracePeriod === 0) {
     ctx.err('Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n');
   }
@@ -106,7 +109,7 @@ async function deleteObjects(ctx: CliContext, resources: string[], options: Dele
           propagationPolicy: propagation,
         });
       }
-      deleted.push({ object, uid: uidOf(result) });
+      deleted.push({ resource: object.resource, namespace: object.namespace, name: object.name, uid: uidOf(result) });
       ctx.out(options.output === 'name' ? `${displayName(object.resource, object.name)}\n` : `${kindName(object.resource)} "${object.name}" deleted${dryRunSuffix(dryRun)}\n`);
     } catch (error) {
       if (error instanceof ApiError && error.status === 404 && options.ignoreNotFound === true) continue;
@@ -114,8 +117,7 @@ async function deleteObjects(ctx: CliContext, resources: string[], options: Dele
     }
   }
   if (options.wait && dryRun === 'none' && deleted.length > 0) {
-    const deadline = Date.now() + timeoutMs(options.timeout);
-    for (const { object, uid } of deleted) await waitUntilGone(ctx, object, uid, deadline);
+    await waitUntilGone(ctx, deleted, Date.now() + waitMs);
   }
   failFromLines(ctx, failures);
 }
@@ -125,23 +127,3 @@ function uidOf(result: JsonObject): string {
   return result['kind'] === 'Status' ? '' : stringField(metadataOf(result), 'uid');
 }
 
-function timeoutMs(value: string | undefined): number {
-  if (value === undefined || value === '0' || value === '0s') return 7 * 24 * 3600 * 1000;
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value);
-  if (match === null) throw new CliError(`error: invalid argument "${value}" for "--timeout" flag: time: invalid duration "${value}"`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 's'] ?? 1000;
-  return Number(match[1]) * unit;
-}
-
-/** Polls until the object is gone, or replaced by a new one of the same name (another uid). */
-async function waitUntilGone(ctx: CliContext, object: SelectedObject, uid: string, deadline: number): Promise<void> {
-  const client = await ctx.client();
-  for (;;) {
-    const live = await getObject(client, object.resource, object.namespace, object.name);
-    if (live === undefined || (uid !== '' && stringField(metadataOf(live), 'uid') !== uid)) return;
-    if (Date.now() > deadline) {
-      throw new CliError(`error: timed out waiting for the condition on ${object.resource.plural}/${object.name}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
