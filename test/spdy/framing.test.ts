@@ -2,7 +2,7 @@
 // does (one zlib stream with SPDY's dictionary, sync-flushed per block), and ours readable by zlib.
 import { constants, createDeflate, inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { controlFrame, dataFrame, FrameReader, FrameType, HeaderDecoder, HeaderEncoder, SPDY_DICTIONARY } from '../../../src/spdy/framing.js';
+import { controlFrame, dataFrame, FrameReader, FrameType, HeaderDecoder, HeaderEncoder, SPDY_DICTIONARY } from '../../src/spdy/framing.js';
 
 function plainBlock(headers: Record<string, string>): Buffer {
   const parts: Buffer[] = [];

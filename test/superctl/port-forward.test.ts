@@ -4,6 +4,7 @@
 // (SIGINT) ends it with exit code 0.
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Deployments, Pods, Services } from '../../src/client/resource-types.js';
@@ -125,6 +126,15 @@ describe('superctl port-forward', { timeout: 180_000 }, () => {
       what: 'six Handling connection lines',
       timeoutMs: 10_000,
     });
+    // A client that half-closes once it has sent its request still gets the whole answer.
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect({ host: '127.0.0.1', port }, () => socket.end('GET / HTTP/1.0\r\n\r\n'));
+      let text = '';
+      socket.on('data', (c: Buffer) => (text += c.toString()));
+      socket.once('end', () => resolve(text));
+      socket.once('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.[01] 200 OK\r\n[^]*\r\n\r\nhello\n$/);
     expect(pf.stdout()).not.toMatch(/Forwarding from \[::1\]/);
     pf.child.kill('SIGINT');
     expect(await pf.exit).toBe(0);

@@ -77,7 +77,8 @@ function hostPort(host: string, port: number): string {
 
 function listenOn(host: string, port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = createServer();
+    // Half-open: a local client that is done sending still gets the pod's answer.
+    const server = createServer({ allowHalfOpen: true });
     server.once('error', reject);
     server.listen({ host, port, exclusive: true }, () => {
       server.off('error', reject);
@@ -114,6 +115,8 @@ export async function runPortForward(config: ClientConfig, request: PortForwardR
       socket.once('close', resolve);
     });
     dataStream.incoming.pipe(socket);
+    // However the local side went (even without a FIN), the pod's side is told it is over.
+    socket.once('close', () => void dataStream.end());
     // Local to pod one chunk at a time: a slow pod slows the local client down, not our memory.
     socket.on('data', (chunk: Buffer) => {
       socket.pause();
