@@ -1,7 +1,7 @@
 // Server-side printing: the Table kubectl asks for (Accept: application/json;as=Table;v=v1;g=meta.k8s.io),
 // with the resource's columns after Name, rows carrying the object's metadata (or the object).
 import type { KubeObject, ResourceDescriptor, TableColumn } from '../registry/resource.js';
-import { humanDuration } from './age.js';
+import { humanDuration } from '../../api/human-duration.js';
 
 export const TABLE_CONTENT_TYPE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
 

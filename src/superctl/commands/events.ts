@@ -7,7 +7,7 @@ import { Events } from '../../client/resource-types.js';
 import type { CliContext } from '../cli-context.js';
 import { CliError } from '../cli-error.js';
 import { TabWriter } from '../printers/tab-writer.js';
-import { humanDuration } from '../remote/human-duration.js';
+import { humanDuration } from '../../api/human-duration.js';
 import { resolveOneTarget } from '../remote/object-target.js';
 
 interface EventsOptions {

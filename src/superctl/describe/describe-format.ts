@@ -2,7 +2,7 @@
 // ages, label selectors, tolerations and taints.
 import type { Toleration, Taint } from 'kubernetes-types/core/v1.js';
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
-import { humanDuration } from '../../apiserver/tables/age.js';
+import { humanDuration } from '../../api/human-duration.js';
 import type { PrefixWriter } from './prefix-writer.js';
 
 const MAX_ANNOTATION_LEN = 140;

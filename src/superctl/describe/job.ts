@@ -5,7 +5,7 @@ import { describePodTemplate } from './containers.js';
 import { formatLabelSelector, printAnnotationsMultiline, printLabelsMultiline, rfc1123z } from './describe-format.js';
 import { describeEvents, eventsFor } from './events.js';
 import { PrefixWriter } from './prefix-writer.js';
-import { humanDuration } from '../../apiserver/tables/age.js';
+import { humanDuration } from '../../api/human-duration.js';
 
 export async function describeJob(client: RestClient, job: Job): Promise<string> {
   const m = job.metadata ?? {};

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { humanDuration } from './age.js';
+import { humanDuration } from './human-duration.js';
 
 describe('humanDuration', () => {
   it.each([

@@ -1,4 +1,5 @@
-// Durations as kubectl prints them in the AGE column (upstream's duration.HumanDuration).
+// Durations as kubectl prints them in the AGE column (apimachinery's duration.HumanDuration): the
+// server's Tables and superctl's describe and events share it.
 
 export function humanDuration(ms: number): string {
   const seconds = Math.floor(ms / 1000);
