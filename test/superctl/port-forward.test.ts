@@ -4,7 +4,7 @@
 // (SIGINT) ends it with exit code 0.
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { request } from 'node:http';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Deployments, Pods, Services } from '../../src/client/resource-types.js';
@@ -215,5 +215,16 @@ describe('superctl port-forward', { timeout: 180_000 }, () => {
     const missing = await superctl.run(['port-forward', 'pod/nope', '80']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^Error from server \(NotFound\): pods "nope" not found\n$/);
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const takenPort = (taken.address() as { port: number }).port;
+    try {
+      const busy = await superctl.run(['port-forward', 'pod/web', `${takenPort}:8080`]);
+      expect(busy.code).toBe(1);
+      expect(busy.stderr).toMatch(new RegExp(`^Unable to listen on port ${takenPort}: .*EADDRINUSE.*\n`));
+      expect(busy.stderr).toMatch(new RegExp(`\nerror: unable to listen on any of the requested ports: ${takenPort}:8080\n$`));
+    } finally {
+      taken.close();
+    }
   });
 });

@@ -95,7 +95,7 @@ export async function runPortForward(config: ClientConfig, request: PortForwardR
   const sockets = new Set<Socket>();
   let nextRequestId = 0;
 
-  const handle = (socket: Socket, port: ForwardedPort & { local: number }): void => {
+  const handle = (socket: Socket, port: ForwardedPort): void => {
     request.out(`Handling connection for ${port.local}\n`);
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
