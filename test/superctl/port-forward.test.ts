@@ -100,9 +100,9 @@ function localPortOf(out: string, remote: number): number {
   return Number(match[1]);
 }
 
-function get(port: number): Promise<{ status: number; body: string }> {
+function get(port: number, host = '127.0.0.1'): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
+    const req = request({ host, port, path: '/', agent: false }, (res) => {
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString()));
       res.once('end', () => resolve({ status: res.statusCode ?? 0, body }));
@@ -148,6 +148,15 @@ describe('superctl port-forward', { timeout: 180_000 }, () => {
       const port = Number(/:(\d+) ->/.exec(line)?.[1]);
       expect(await get(port)).toEqual({ status: 200, body: 'hello\n' });
     }
+    pf.child.kill('SIGINT');
+    expect(await pf.exit).toBe(0);
+  });
+
+  it('listens on 127.0.0.1 and ::1, one port, when --address localhost says so', async () => {
+    const pf = await forward(['--address', 'localhost', 'pod/web', ':8080'], 2);
+    const port = localPortOf(pf.stdout(), 8080);
+    expect(pf.stdout()).toContain(`Forwarding from [::1]:${port} -> 8080\n`);
+    expect(await get(port, '::1')).toEqual({ status: 200, body: 'hello\n' });
     pf.child.kill('SIGINT');
     expect(await pf.exit).toBe(0);
   });
