@@ -92,19 +92,27 @@ export function register(program: Command, ctx: CliContext): void {
       };
       show();
       const failures: string[] = [];
-      await Promise.all(
-        targets.map(async (target) => {
-          try {
-            await waitOne(ctx, target, condition, timeoutMs);
+      // Every object is waited for at once, but reported in the order given, as kubectl reports.
+      const outcomes = targets.map((target) =>
+        waitOne(ctx, target, condition, timeoutMs).then(
+          () => {
             done++;
-            display.clear();
-            ctx.out(`${displayName(target.resource, target.name)} ${condition.kind === 'delete' ? 'deleted' : 'condition met'}\n`);
             show();
-          } catch (error) {
-            failures.push(error instanceof CliError ? error.message : `error: ${(error as Error).message}`);
-          }
-        }),
+            return undefined;
+          },
+          (error: unknown) => error,
+        ),
       );
+      for (const [i, target] of targets.entries()) {
+        const error = await outcomes[i];
+        if (error === undefined) {
+          display.clear();
+          ctx.out(`${displayName(target.resource, target.name)} ${condition.kind === 'delete' ? 'deleted' : 'condition met'}\n`);
+          show();
+        } else {
+          failures.push(error instanceof CliError ? error.message : `error: ${(error as Error).message}`);
+        }
+      }
       display.clear();
       if (failures.length > 0) throw new CliError(failures.join('\n'));
     });
