@@ -12,7 +12,7 @@ import { Endpoints, Pods, Services } from '../../client/resource-types.js';
 import type { ControllerContext } from '../controller.js';
 import { isNamespaceTerminating, messageOf } from '../replicaset/pod-control.js';
 import { QueueController } from '../queue-controller.js';
-import { isHeadless, podEndpointsChanged, sameStringMap } from './pod-endpoints.js';
+import { isHeadless, sameStringMap } from './pod-endpoints.js';
 import { ServiceMembership } from './service-membership.js';
 import { desiredSubsets, OVER_CAPACITY_ANNOTATION } from './subsets.js';
 import { formatTriggerTime, LAST_CHANGE_TRIGGER_TIME_ANNOTATION, TriggerTimeTracker } from './trigger-time-tracker.js';
@@ -60,14 +60,9 @@ export class EndpointsController extends QueueController {
   }
 
   private updatePod(oldPod: Readonly<Pod>, pod: Readonly<Pod>): void {
-    if (oldPod.metadata?.resourceVersion === pod.metadata?.resourceVersion) return;
-    const { endpointsChanged, labelsChanged } = podEndpointsChanged(oldPod, pod);
-    if (!endpointsChanged && !labelsChanged) return;
-    const keys = this.membership.serviceKeysFor(pod);
-    // Services that selected the pod before its labels changed drop it.
-    if (labelsChanged) for (const key of this.membership.serviceKeysFor(oldPod)) keys.add(key);
-    for (const key of keys) this.queue.add(key);
+    for (const key of this.membership.serviceKeysForUpdate(oldPod, pod)) this.queue.add(key);
   }
+
 
   protected async reconcile(key: string): Promise<void> {
     const { namespace = '', name } = splitKey(key);

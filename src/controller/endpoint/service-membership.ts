@@ -5,7 +5,7 @@ import type { Pod, Service } from 'kubernetes-types/core/v1.js';
 import { selectorFromSet, type LabelMatcher } from '../../api/label-selector.js';
 import type { Informer } from '../../client/informer.js';
 import { keyOf } from '../../client/informer.js';
-import { hasManagedEndpoints } from './pod-endpoints.js';
+import { hasManagedEndpoints, podEndpointsChanged } from './pod-endpoints.js';
 
 export class ServiceMembership {
   // Parsed selectors by cached object: the cache replaces an object on every change, so an entry
@@ -35,6 +35,19 @@ export class ServiceMembership {
   }
 
   /** The cached pods the Service selects, by name for a stable order. */
+  /**
+   * The Services to sync after a pod update: none when nothing they list changed; those that
+   * select it now and, when its labels changed, those that selected it before (they drop it).
+   */
+  serviceKeysForUpdate(oldPod: Readonly<Pod>, pod: Readonly<Pod>): Set<string> {
+    if (oldPod.metadata?.resourceVersion === pod.metadata?.resourceVersion) return new Set();
+    const { endpointsChanged, labelsChanged } = podEndpointsChanged(oldPod, pod);
+    if (!endpointsChanged && !labelsChanged) return new Set();
+    const keys = this.serviceKeysFor(pod);
+    if (labelsChanged) for (const key of this.serviceKeysFor(oldPod)) keys.add(key);
+    return keys;
+  }
+
   podsOf(service: Readonly<Service>): Readonly<Pod>[] {
     const selector = this.selectorOf(service);
     if (selector === undefined) return [];

@@ -10,7 +10,6 @@ import { isNotFound } from '../../client/client-errors.js';
 import type { Informer } from '../../client/informer.js';
 import { EndpointSlices, Nodes, Pods, Services } from '../../client/resource-types.js';
 import type { ControllerContext, ReconcileResult } from '../controller.js';
-import { podEndpointsChanged } from '../endpoint/pod-endpoints.js';
 import { ServiceMembership } from '../endpoint/service-membership.js';
 import { TriggerTimeTracker } from '../endpoint/trigger-time-tracker.js';
 import { isNamespaceTerminating, messageOf } from '../replicaset/pod-control.js';
@@ -91,13 +90,9 @@ export class EndpointSliceController extends QueueController {
   }
 
   private updatePod(oldPod: Readonly<Pod>, pod: Readonly<Pod>): void {
-    if (oldPod.metadata?.resourceVersion === pod.metadata?.resourceVersion) return;
-    const { endpointsChanged, labelsChanged } = podEndpointsChanged(oldPod, pod);
-    if (!endpointsChanged && !labelsChanged) return;
-    const keys = this.membership.serviceKeysFor(pod);
-    if (labelsChanged) for (const key of this.membership.serviceKeysFor(oldPod)) keys.add(key);
-    for (const key of keys) this.queue.add(key);
+    for (const key of this.membership.serviceKeysForUpdate(oldPod, pod)) this.queue.add(key);
   }
+
 
   protected async reconcile(key: string): Promise<ReconcileResult | void> {
     const service = this.services.get(key);
