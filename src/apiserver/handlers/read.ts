@@ -2,7 +2,7 @@
 import { badRequest } from '../../api/api-errors.js';
 import { apiVersionOf } from '../registry/resource.js';
 import { writeJson, writeJsonList } from '../http/responses.js';
-import { includeObjectOf, TABLE_CONTENT_TYPE, tableHead, tableRows, toTable, wantsTable } from '../tables/table.js';
+import { includeObjectOf, TABLE_CONTENT_TYPE, tableHead, tableRowsJson, toTable, wantsTable } from '../tables/table.js';
 import type { Handler } from './context.js';
 import { objectMatcher } from './selectors.js';
 
@@ -52,7 +52,10 @@ export const listHandler: Handler = async (context) => {
     ...(result.remainingItemCount === undefined ? {} : { remainingItemCount: result.remainingItemCount }),
   };
   if (wantsTable(context.request.headers.accept)) {
-    const rows = tableRows(descriptor, result.items, includeObjectOf(context.query)).map((row) => JSON.stringify(row));
+    const rows = tableRowsJson(descriptor, result.items, includeObjectOf(context.query), {
+      json: (object) => store.cache.jsonOf(object),
+      metadataJson: (object) => store.cache.metadataJsonOf(object),
+    });
     await writeJsonList(context.response, tableHead(descriptor, metadata), rows, TABLE_CONTENT_TYPE, 'rows');
     return;
   }

@@ -196,6 +196,18 @@ export class WatchCache {
     return text;
   }
 
+  private readonly metadataJson = new WeakMap<KubeObject, string>();
+
+  /** An object's `metadata` as JSON, cached like `jsonOf` (the rows of a Table list carry it). */
+  metadataJsonOf(object: KubeObject): string {
+    let text = this.metadataJson.get(object);
+    if (text === undefined) {
+      text = JSON.stringify(object.metadata ?? {});
+      this.metadataJson.set(object, text);
+    }
+    return text;
+  }
+
   /** `encode(event)`, computed once per event and shared by every watcher that sends it as is. */
   encodeOnce(event: CacheEvent, encode: (event: CacheEvent) => string): string {
     let text = this.encoded.get(event);

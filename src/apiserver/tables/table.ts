@@ -82,6 +82,26 @@ export function tableHead(resource: ResourceDescriptor, listMeta: TableListMeta,
   };
 }
 
+/** How a list's rows get their objects' JSON: cached per object while the watch cache holds it. */
+export interface RowEncoder {
+  json(object: KubeObject): string;
+  metadataJson(object: KubeObject): string;
+}
+
+/**
+ * The rows of a list, each as its JSON text: the same rows as `tableRows`, but the object (or its
+ * metadata) is spliced in from `encoder`'s cache rather than stringified again for every list.
+ */
+export function tableRowsJson(resource: ResourceDescriptor, objects: readonly KubeObject[], include: IncludeObject, encoder: RowEncoder): string[] {
+  const now = Date.now();
+  return objects.map((object) => {
+    const cells = JSON.stringify(cellsOf(resource, object, now));
+    if (include === 'None') return `{"cells":${cells}}`;
+    if (include === 'Object') return `{"cells":${cells},"object":${encoder.json(object)}}`;
+    return `{"cells":${cells},"object":{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":${encoder.metadataJson(object)}}}`;
+  });
+}
+
 export function tableRows(resource: ResourceDescriptor, objects: readonly KubeObject[], include: IncludeObject): Record<string, unknown>[] {
   const now = Date.now();
   return objects.map((object) => {
