@@ -31,6 +31,8 @@ export interface WriteInfo {
   readonly subresource?: string;
   /** The clock (tests fix it). */
   readonly now?: Date;
+  /** The written object already has the resource's defaults (a create has been through them). */
+  readonly defaulted?: boolean;
 }
 
 export interface ApplyInfo extends WriteInfo {
@@ -54,6 +56,12 @@ function body(object: KubeObject): JsonObject {
   const meta = copy['metadata'];
   if (isJsonObject(meta)) delete meta['managedFields'];
   return copy;
+}
+
+/** The object without metadata.managedFields, sharing everything else with it (read only). */
+function bodyView(object: KubeObject): JsonObject {
+  const { managedFields: _managedFields, ...meta } = metadataOf(object);
+  return { ...(object as JsonObject), metadata: meta };
 }
 
 /** The paths a write through this endpoint never owns: status for the main resource, the rest for /status. */
@@ -177,8 +185,12 @@ export function recordUpdate<T extends KubeObject>(resource: ManagedResource, li
   if (live !== undefined && managers.size === 0) return withManagedFields(next, managers);
   // Upstream decodes the request into a defaulted object before it records who set what, so
   // the writer also owns the defaults its write brought in.
-  const after = body(next);
-  resource.strategy.defaults?.(after);
+  let after: JsonObject;
+  if (info.defaulted === true) after = bodyView(next);
+  else {
+    after = body(next);
+    resource.strategy.defaults?.(after);
+  }
   const before = live === undefined ? {} : body(live);
   return withManagedFields(next, update(before, after, managers, info.manager, optionsFor(resource, info, before, after)));
 }

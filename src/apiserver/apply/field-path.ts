@@ -88,9 +88,17 @@ function parsedBody(element: PathElement): Json {
 /** Byte order of UTF-8 strings, as Go compares them (code points, not UTF-16 units). */
 export function compareStrings(a: string, b: string): number {
   if (a === b) return 0;
-  const x = Buffer.from(a, 'utf8');
-  const y = Buffer.from(b, 'utf8');
-  return Buffer.compare(x, y);
+  // UTF-16 units order as UTF-8 bytes do below the surrogates (U+D800): decide there when the
+  // first difference is such a unit, and encode only otherwise.
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x < 0xd800 && y < 0xd800) return x - y;
+    return Buffer.compare(Buffer.from(a.slice(i), 'utf8'), Buffer.from(b.slice(i), 'utf8'));
+  }
+  return a.length - b.length;
 }
 
 /** Upstream's total order of values: numbers < strings < booleans < lists < maps < null. */
@@ -113,7 +121,8 @@ export function compareElements(a: PathElement, b: PathElement): number {
   if (ra !== rb) return ra - rb;
   switch (a[0]) {
     case 'f':
-      return compareStrings(a.slice(2), b.slice(2));
+      // Both start with "f:": comparing the whole strings orders the names.
+      return compareStrings(a, b);
     case 'i':
       return Number(a.slice(2)) - Number(b.slice(2));
     case 'v':

@@ -21,18 +21,21 @@ export class FieldSet {
 
   /** Adds a path. Only for sets being built; the root (an empty path) is not a path. */
   insert(path: FieldPath): void {
-    const [first, ...rest] = path;
-    if (first === undefined) return;
-    if (rest.length === 0) {
-      this.members.add(first);
-      return;
+    if (path.length === 0) return;
+    // Walks down by index: no copy of the path's rest at every level.
+    let children = this.children;
+    let members = this.members;
+    for (let i = 0; i < path.length - 1; i++) {
+      const element = path[i] as PathElement;
+      let child = children.get(element);
+      if (child === undefined) {
+        child = new FieldSet();
+        children.set(element, child);
+      }
+      children = child.children;
+      members = child.members;
     }
-    let child = this.children.get(first);
-    if (child === undefined) {
-      child = new FieldSet();
-      this.children.set(first, child);
-    }
-    child.insert(rest);
+    members.add(path[path.length - 1] as PathElement);
   }
 
   isEmpty(): boolean {
@@ -136,8 +139,9 @@ export class FieldSet {
   private emit(self: boolean): JsonObject {
     const out: JsonObject = {};
     if (self && !this.isEmpty()) out['.'] = {};
-    const elements = new Set([...this.members, ...this.children.keys()]);
-    for (const element of [...elements].sort(compareElements)) {
+    const elements = [...this.members];
+    for (const element of this.children.keys()) if (!this.members.has(element)) elements.push(element);
+    for (const element of elements.sort(compareElements)) {
       const child = this.children.get(element);
       out[element] = child === undefined ? {} : child.emit(this.members.has(element));
     }

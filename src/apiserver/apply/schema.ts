@@ -99,7 +99,20 @@ const LIST_OVERRIDES: Readonly<Record<string, ListOverride>> = {
 const ATOMIC_ITEMS: ReadonlySet<string> = new Set(['ObjectMeta.ownerReferences', 'PodSpec.imagePullSecrets', 'ServiceAccount.secrets']);
 
 function structOf(schema: PatchSchema): StructNode {
-  return { kind: 'struct', granular: false, field: (name) => fieldOf(schema, name) };
+  // Built once per field: the schema is walked on every write.
+  const fields = new Map<string, SchemaNode>();
+  return {
+    kind: 'struct',
+    granular: false,
+    field: (name) => {
+      let node = fields.get(name);
+      if (node === undefined) {
+        node = fieldOf(schema, name);
+        fields.set(name, node);
+      }
+      return node;
+    },
+  };
 }
 
 function fieldOf(parent: PatchSchema, name: string): SchemaNode {
@@ -123,6 +136,14 @@ function fieldOf(parent: PatchSchema, name: string): SchemaNode {
 
 /** The schema of objects of this kind: the built-in table's, or the deduced one. */
 export function schemaForKind(groupKind: GroupKind): StructNode {
-  const patchSchema = patchSchemaForKind(groupKind);
-  return patchSchema === undefined ? DEDUCED : structOf(patchSchema);
+  const key = `${groupKind.group}/${groupKind.kind}`;
+  let schema = schemasByKind.get(key);
+  if (schema === undefined) {
+    const patchSchema = patchSchemaForKind(groupKind);
+    schema = patchSchema === undefined ? DEDUCED : structOf(patchSchema);
+    schemasByKind.set(key, schema);
+  }
+  return schema;
 }
+
+const schemasByKind = new Map<string, StructNode>();

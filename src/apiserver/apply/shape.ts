@@ -25,7 +25,7 @@ export function shapeOf(node: SchemaNode, value: Json, path: FieldPath, strict: 
   return LEAF_SHAPE;
 }
 
-function isEmptyish(value: Json | undefined): boolean {
+export function isEmptyish(value: Json | undefined): boolean {
   return value === undefined || value === null || (Array.isArray(value) ? value.length === 0 : isJsonObject(value) && Object.keys(value).length === 0);
 }
 

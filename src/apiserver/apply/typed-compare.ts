@@ -5,7 +5,7 @@ import { getField, isJsonObject, jsonEqual, type Json, type JsonObject } from '.
 import { fieldElement, type FieldPath } from './field-path.js';
 import { FieldSet } from './field-set.js';
 import type { SchemaNode, StructNode } from './schema.js';
-import { pairShape, shapeOf } from './shape.js';
+import { isEmptyish, pairShape, shapeOf } from './shape.js';
 
 /**
  * The fields an applied configuration sets: every leaf, every list item, every empty or null
@@ -70,6 +70,10 @@ function walkCompare(
   if (left === null) left = undefined;
   if (right === null) right = undefined;
   if (left === undefined && right === undefined) return;
+  if (left === undefined) {
+    walkAdded(right as Json, node, path, isItem, out);
+    return;
+  }
   const shape = pairShape(node, left, right, path);
   if (shape.kind === 'leaf') {
     if (path.length === 0) return;
@@ -95,4 +99,27 @@ function walkCompare(
   if (path.length === 0) return;
   if (left === undefined && (isItem || (shape.kind === 'struct' && shape.node.granular))) out.added.insert(path);
   else if (right === undefined) out.removed.insert(path);
+}
+
+/**
+ * walkCompare of a value only `right` has (every field of a created object): the same outcome,
+ * without pairing it with nothing at every node.
+ */
+function walkAdded(right: Json, node: SchemaNode, path: FieldPath, isItem: boolean, out: Comparison): void {
+  if (right === null) return;
+  const shape = isEmptyish(right) ? undefined : shapeOf(node, right, path, false);
+  if (shape === undefined || shape.kind === 'leaf') {
+    if (path.length > 0) out.added.insert(path);
+    return;
+  }
+  if (shape.kind === 'struct') {
+    for (const name of Object.keys(shape.value)) {
+      const child = shape.value[name];
+      if (child === undefined || child === null) continue;
+      walkAdded(child, shape.node.field(name), [...path, fieldElement(name)], shape.node.granular, out);
+    }
+  } else {
+    for (const item of shape.items) walkAdded(item.value, shape.element, [...path, item.element], true, out);
+  }
+  if (path.length > 0 && (isItem || (shape.kind === 'struct' && shape.node.granular))) out.added.insert(path);
 }

@@ -20,7 +20,7 @@ export const createHandler: Handler = async (context) => {
   placeInNamespace(descriptor, object, context.info.namespace);
   prepareForCreate(descriptor, object);
   // Server-side apply's bookkeeping: this writer owns every field it set.
-  object.metadata = recordUpdate(descriptor, undefined, object, { manager }).metadata;
+  object.metadata = recordUpdate(descriptor, undefined, object, { manager, defaulted: true }).metadata;
   validate(descriptor, object);
   await checkNamespaceOpen(context.registry, descriptor, object);
   await descriptor.strategy.prepareForCreate?.(object, context.registry);

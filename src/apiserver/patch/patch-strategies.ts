@@ -60,17 +60,40 @@ export function patchSchemaForKind(groupKind: GroupKind): PatchSchema | undefine
  * their maps still merge recursively and their lists are replaced, as for untagged Go fields.
  */
 export function patchSchemaFromTable(table: PatchMetaTable, typeName: string): PatchSchema {
+  // Schemas are walked on every write: each type's schema and each of its fields is built once.
+  let schemas = schemasByTable.get(table);
+  if (schemas === undefined) {
+    schemas = new Map();
+    schemasByTable.set(table, schemas);
+  }
+  let schema = schemas.get(typeName);
+  if (schema === undefined) {
+    schema = buildPatchSchema(table, typeName);
+    schemas.set(typeName, schema);
+  }
+  return schema;
+}
+
+const schemasByTable = new WeakMap<PatchMetaTable, Map<string, PatchSchema>>();
+
+function buildPatchSchema(table: PatchMetaTable, typeName: string): PatchSchema {
   const fields = Object.hasOwn(table, typeName) ? table[typeName] : undefined;
+  const known = new Map<string, FieldPatch>();
   return {
     name: typeName,
     field(name: string): FieldPatch {
-      const meta = fields !== undefined && Object.hasOwn(fields, name) ? fields[name] : undefined;
-      return {
-        strategy: meta?.strategy,
-        retainKeys: meta?.retainKeys ?? false,
-        mergeKey: meta?.mergeKey,
-        schema: patchSchemaFromTable(table, meta?.type ?? `${typeName}.${name}`),
-      };
+      let field = known.get(name);
+      if (field === undefined) {
+        const meta = fields !== undefined && Object.hasOwn(fields, name) ? fields[name] : undefined;
+        field = {
+          strategy: meta?.strategy,
+          retainKeys: meta?.retainKeys ?? false,
+          mergeKey: meta?.mergeKey,
+          schema: patchSchemaFromTable(table, meta?.type ?? `${typeName}.${name}`),
+        };
+        known.set(name, field);
+      }
+      return field;
     },
   };
 }
