@@ -1,7 +1,12 @@
 // Group commit: every write submitted while the previous commit was running (better-sqlite3 blocks
-// the thread during fsync, so requests pile up in the sockets meanwhile) is applied in one SQLite
-// transaction with one fsync. A promise resolves only after that commit, so an acknowledged write is
-// durable. Each job runs in its own savepoint: a job that throws is undone alone.
+// the thread during a commit, so requests pile up in the sockets meanwhile) is applied in one SQLite
+// transaction. A promise resolves only once that commit is durable. Each job runs in its own
+// savepoint: a job that throws is undone alone.
+//
+// Durability comes one of two ways. Without `durable`, the commit itself fsyncs (synchronous=FULL)
+// on the event loop. With it, the commit only writes the WAL and `durable()` (an fsync of the WAL
+// on libuv's thread pool) runs beside the event loop; batches committed meanwhile share the next
+// one. Either way a job's effects and its answer wait for the fsync that covers it.
 import type Database from 'better-sqlite3';
 
 export interface JobContext {
@@ -36,10 +41,15 @@ export class GroupCommit<S> {
   maxBatch = 0;
   batches = 0;
 
+  /** Settlements of committed batches that wait for the next `durable()`. */
+  private unsynced: ((error?: unknown) => void)[] = [];
+  private syncing = false;
+
   constructor(
     private readonly db: Database.Database,
     private readonly hooks: RollbackHooks<S>,
     private readonly maxBatchSize = 1000,
+    private readonly durable?: () => Promise<void>,
   ) {
     this.begin = db.prepare('BEGIN IMMEDIATE');
     this.commit = db.prepare('COMMIT');
@@ -101,15 +111,43 @@ export class GroupCommit<S> {
       for (const job of batch) job.reject(error);
       return;
     }
-    batch.forEach((job, i) => {
-      const outcome = outcomes[i];
-      if (outcome === undefined) return;
-      if (!outcome.ok) {
-        job.reject(outcome.error);
-        return;
-      }
-      for (const effect of outcome.effects) effect();
-      job.resolve(outcome.value);
-    });
+    const settle = (syncError?: unknown): void => {
+      batch.forEach((job, i) => {
+        const outcome = outcomes[i];
+        if (outcome === undefined) return;
+        if (!outcome.ok) job.reject(outcome.error);
+        else if (syncError !== undefined) job.reject(syncError);
+        else {
+          for (const effect of outcome.effects) effect();
+          job.resolve(outcome.value);
+        }
+      });
+    };
+    if (this.durable === undefined) settle();
+    else {
+      this.unsynced.push(settle);
+      if (!this.syncing) this.syncNext();
+    }
+  }
+
+  /** One fsync for every batch committed since the last one started; batches settle in order. */
+  private syncNext(): void {
+    const waiting = this.unsynced;
+    this.unsynced = [];
+    if (waiting.length === 0 || this.durable === undefined) {
+      this.syncing = false;
+      return;
+    }
+    this.syncing = true;
+    this.durable().then(
+      () => {
+        for (const settle of waiting) settle();
+        this.syncNext();
+      },
+      (error: unknown) => {
+        for (const settle of waiting) settle(error);
+        this.syncNext();
+      },
+    );
   }
 }

@@ -42,15 +42,22 @@ CREATE TABLE IF NOT EXISTS meta (
 );
 `;
 
+/** The database file of a data directory. */
+export function databasePath(dataDir: string): string {
+  return join(dataDir, 'supercache.db');
+}
+
 export function openDatabase(dataDir: string): Database.Database {
   mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, 'supercache.db'));
+  const db = new Database(databasePath(dataDir));
   // WAL lets readers run beside the writer; synchronous=FULL fsyncs the WAL at every commit, so a
   // write is durable before it is acknowledged (group commit amortises the fsync).
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = OFF');
   db.pragma('cache_size = -8000');
+  // A WAL that grew (a long read held it) is cut back to this size once it starts over.
+  db.pragma('journal_size_limit = 67108864');
   db.exec(TABLES);
   const row = db.prepare<[], { value: number }>(`SELECT value FROM meta WHERE name = 'schema_version'`).get();
   if (row === undefined) {

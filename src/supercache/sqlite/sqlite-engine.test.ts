@@ -1,6 +1,6 @@
 // What the embedded engine promises beyond the shared conformance suite: durability across a
 // reopen, group commit, automatic compaction, and watchers that replay long histories or fall behind.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -45,6 +45,19 @@ afterEach(async () => {
 });
 
 describe('SqliteEngine', () => {
+  it('checkpoints the WAL into the database file from a worker thread while busy, below SQLite\'s own 1,000-page threshold', async () => {
+    const engine = await open({ checkpoints: { intervalMs: 50, busyCommitsPerSecond: 1 } });
+    const dataDir = dirs[0] as string;
+    const before = statSync(join(dataDir, 'supercache.db')).size;
+    // 1 MiB of values: about 600 WAL pages (log and kv), short of what makes the writing connection checkpoint.
+    const value = Buffer.alloc(4000, 'v');
+    await Promise.all(Array.from({ length: 256 }, (_, i) => engine.put(`/k/${i}`, value)));
+    await until(() => statSync(join(dataDir, 'supercache.db')).size > before + 1024 * 1024, 'the database file to take in the WAL');
+    // The engine goes on writing and reading after checkpoints.
+    await engine.put('/k/after', Buffer.from('x'));
+    expect((await engine.range({ key: '/k/after' })).kvs[0]?.value).toEqual(Buffer.from('x'));
+  });
+
   it('keeps keys, revisions, history and leases across a close and reopen', async () => {
     const first = await open();
     const dataDir = dirs[0] as string;

@@ -2,7 +2,6 @@
 // commit and are acknowledged only once durable; committed events fan out to watchers from memory.
 import type Database from 'better-sqlite3';
 import { statSync } from 'node:fs';
-import { join } from 'node:path';
 import type {
   Backend,
   DeleteOptions,
@@ -36,7 +35,10 @@ import { GroupCommit, type JobContext } from './group-commit.js';
 import { KvTables, logRowToKeyValue } from './kv-tables.js';
 import { LeaseTable } from './lease-table.js';
 import { readRange, RevisionWriter, type ReadView } from './revision-writer.js';
-import { openDatabase } from './schema.js';
+import { databasePath, openDatabase } from './schema.js';
+import { WalCheckpointer, type CheckpointPolicy } from './wal-checkpointer.js';
+import { WalSync } from './wal-sync.js';
+import { createLogger } from '../../util/log.js';
 
 export const SUPERCACHE_VERSION = '3.4.0-supercache';
 
@@ -50,6 +52,8 @@ export interface SqliteEngineOptions {
   readonly minRetainedRevisions?: number;
   /** How often the retention policy runs (default 10 s); 0 disables automatic compaction. */
   readonly compactionIntervalMs?: number;
+  /** WAL checkpoints in a worker thread while writes are frequent (wal-checkpointer.ts); every 100 ms by default. */
+  readonly checkpoints?: CheckpointPolicy & { readonly intervalMs?: number };
   /** Log rows examined per compaction transaction (default 1000). */
   readonly compactionBatchSize?: number;
   /** How often idle watchers asking for progress hear the head revision (default 10 minutes, as etcd). */
@@ -65,6 +69,8 @@ export class SqliteEngine implements Backend {
   private leases!: LeaseTable;
   private compactor!: Compactor;
   private commits!: GroupCommit<number>;
+  private checkpointer: WalCheckpointer | undefined;
+  private walSync: WalSync | undefined;
   private hub!: WatchHub;
   private head = 0;
   private closed = false;
@@ -81,12 +87,19 @@ export class SqliteEngine implements Backend {
     this.db = db;
     this.tables = new KvTables(db);
     this.head = this.tables.headRevision();
-    this.commits = new GroupCommit<number>(db, {
-      snapshot: () => this.head,
-      restore: (head) => {
-        this.head = head;
+    this.walSync = WalSync.open(db, databasePath(this.options.dataDir));
+    const walSync = this.walSync;
+    this.commits = new GroupCommit<number>(
+      db,
+      {
+        snapshot: () => this.head,
+        restore: (head) => {
+          this.head = head;
+        },
       },
-    });
+      undefined,
+      walSync === undefined ? undefined : () => walSync.sync(),
+    );
     this.compactor = new Compactor(db, this.commits, this.options.compactionBatchSize ?? 1000);
     this.leases = new LeaseTable(db, this.now);
     this.leases.load();
@@ -98,6 +111,12 @@ export class SqliteEngine implements Backend {
       },
       this.options.watchBacklogLimit ?? 10_000,
     );
+    this.checkpointer = new WalCheckpointer(
+      databasePath(this.options.dataDir),
+      (error) => createLogger('supercache').warn('the WAL checkpoint worker failed; the writing connection checkpoints alone', { error }),
+      this.options.checkpoints,
+    );
+    this.every(this.options.checkpoints?.intervalMs ?? 100, () => this.checkpointer?.tick(this.commits.batches));
     this.every(500, () => this.expireLeases());
     this.every(this.options.progressNotifyIntervalMs ?? 600_000, () => this.hub.notifyProgress(this.head));
     const compactionInterval = this.options.compactionIntervalMs ?? 10_000;
@@ -120,7 +139,9 @@ export class SqliteEngine implements Backend {
     this.hub?.closeAll();
     // Let queued writes finish: a write in flight is either committed and acknowledged, or not.
     await this.commits?.submit(() => 0).catch(() => 0);
+    await this.checkpointer?.stop();
     this.db?.close();
+    this.walSync?.close();
   }
 
   get revision(): number {
@@ -303,7 +324,7 @@ export class SqliteEngine implements Backend {
   }
 
   private statFiles(): number {
-    const file = join(this.options.dataDir, 'supercache.db');
+    const file = databasePath(this.options.dataDir);
     let size = 0;
     for (const suffix of ['', '-wal']) {
       try {

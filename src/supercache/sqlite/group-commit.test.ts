@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { GroupCommit } from './group-commit.js';
+import { databasePath, openDatabase } from './schema.js';
+import { WalSync } from './wal-sync.js';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
+});
+
+function database(): { db: Database.Database; file: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'group-commit-'));
+  const db = openDatabase(dir);
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }), () => db.close());
+  db.exec('CREATE TABLE t (v INTEGER)');
+  return { db, file: databasePath(dir) };
+}
+
+const noState = { snapshot: () => 0, restore: () => {} };
+
+describe('GroupCommit with an fsync beside the event loop', () => {
+  it('answers a write, and runs its effects, only after the fsync that follows its commit', async () => {
+    const { db } = database();
+    const syncs: (() => void)[] = [];
+    const commits = new GroupCommit(db, noState, 1000, () => new Promise<void>((resolve) => syncs.push(resolve)));
+    const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+    const events: string[] = [];
+    const first = commits.submit((context) => {
+      insert.run(1);
+      context.afterCommit(() => events.push('effect 1'));
+      return 1;
+    });
+    void first.then(() => events.push('answer 1'));
+    await until(() => syncs.length === 1);
+    // Committed (another connection sees it) but not yet durable: neither effect nor answer.
+    expect(db.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 1 });
+    // Two more batches commit while that fsync runs; they share the next one.
+    const second = commits.submit(() => insert.run(2));
+    await until(() => db.prepare<[], { n: number }>('SELECT count(*) AS n FROM t').get()?.n === 2);
+    const third = commits.submit(() => insert.run(3));
+    await until(() => db.prepare<[], { n: number }>('SELECT count(*) AS n FROM t').get()?.n === 3);
+    expect(events).toEqual([]);
+    expect(syncs).toHaveLength(1);
+    syncs[0]?.();
+    await first;
+    expect(events).toEqual(['effect 1', 'answer 1']);
+    await until(() => syncs.length === 2);
+    syncs[1]?.();
+    await Promise.all([second, third]);
+    expect(syncs).toHaveLength(2);
+  });
+
+  it('fails the writes a failed fsync was to cover', async () => {
+    const { db } = database();
+    const commits = new GroupCommit(db, noState, 1000, () => Promise.reject(new Error('EIO')));
+    await expect(commits.submit(() => 1)).rejects.toThrow('EIO');
+  });
+});
+
+describe('WalSync', () => {
+  it('turns the connection to synchronous=NORMAL and fsyncs its WAL', async () => {
+    const { db, file } = database();
+    const sync = WalSync.open(db, file);
+    expect(sync).toBeDefined();
+    cleanups.push(() => sync?.close());
+    expect(db.pragma('synchronous', { simple: true })).toBe(1);
+    await sync?.sync();
+  });
+
+  it('leaves a connection without a WAL as it is', () => {
+    const { db } = database();
+    db.pragma('journal_mode = DELETE');
+    const other = mkdtempSync(join(tmpdir(), 'group-commit-'));
+    cleanups.push(() => rmSync(other, { recursive: true, force: true }));
+    expect(WalSync.open(db, join(other, 'none.db'))).toBeUndefined();
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+  });
+});
+
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
