@@ -51,6 +51,39 @@ export async function closedLoop(pool: readonly Client[], op: Op, options: { ms:
 }
 
 /**
+ * Every client runs `op` at a fixed rate (open loop): client c's operation k is due at
+ * start + (c / clients + k) / perClientRate, so the clients' requests interleave evenly. A client
+ * whose previous operation ran late sends the next at once. Latency is counted from when the
+ * operation was due, not from when it was sent, so time spent behind schedule counts too (no
+ * coordinated omission). Only operations due in the last `ms` (after `warmupMs`) count.
+ */
+export async function pacedLoop(
+  pool: readonly Client[],
+  op: Op,
+  options: { perClientRate: number; ms: number; warmupMs: number; maxOps: number },
+): Promise<LoopResult> {
+  const begin = performance.now();
+  const measureFrom = begin + options.warmupMs;
+  const deadline = measureFrom + options.ms;
+  const interval = 1000 / options.perClientRate;
+  const latencies: number[] = [];
+  let seq = 0;
+  const worker = async (client: Client, index: number): Promise<void> => {
+    for (let k = 0; seq < options.maxOps; k++) {
+      const due = begin + ((index / pool.length + k) * interval);
+      if (due >= deadline) return;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      await op(client, seq++);
+      if (due >= measureFrom) latencies.push(performance.now() - due);
+    }
+  };
+  await Promise.all(pool.map(worker));
+  const seconds = options.ms / 1000;
+  return { ops: latencies.length, seconds, perSecond: latencies.length / seconds, latencies: sortNumbers(latencies), allOps: seq };
+}
+
+/**
  * Runs `op(client, i)` for i in [0, count) spread over the clients; each i exactly once. The first
  * `warmup` operations (JIT, first connections) count for nothing: the rate and the latencies are of
  * the rest, from the moment operation `warmup` starts.

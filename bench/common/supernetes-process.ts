@@ -2,6 +2,7 @@
 // of its own so that its CPU and RSS are its own; its output kept (the last lines, warnings), lines
 // awaited by pattern, and stopped with SIGTERM (SIGKILL after a while, so a --cpu-prof profile still
 // gets written on a slow exit), removing its temporary directories.
+import { createWriteStream } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -74,7 +75,11 @@ export function spawnSupernetes(name: string, args: readonly string[], options: 
   const waiters = new Set<(line: string) => void>();
   const exitWaiters = new Set<() => void>();
   let exited = false;
+  // BENCH_SERVER_LOG=FILE keeps the whole output (with --trace-gc in BENCH_SERVER_NODE_FLAGS, say).
+  const logFile = process.env.BENCH_SERVER_LOG === undefined ? undefined : createWriteStream(process.env.BENCH_SERVER_LOG, { flags: 'a' });
+  child.once('exit', () => logFile?.end());
   const onData = (chunk: Buffer): void => {
+    logFile?.write(chunk);
     const text = chunk.toString('utf8');
     tail = (tail + text).slice(-TAIL_CHARS);
     const lines = (partial + text).split('\n');
