@@ -26,18 +26,23 @@ describe('GroupCommit with an fsync beside the event loop', () => {
   it('answers a write, and runs its effects, only after the fsync that follows its commit', async () => {
     const { db } = database();
     const syncs: (() => void)[] = [];
-    const commits = new GroupCommit(db, noState, 1000, () => new Promise<void>((resolve) => syncs.push(resolve)));
+    const commits = new GroupCommit(db, noState, { durable: () => new Promise<void>((resolve) => syncs.push(resolve)) });
     const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
     const events: string[] = [];
     const first = commits.submit((context) => {
       insert.run(1);
-      context.afterCommit(() => events.push('effect 1'));
+      context.afterCommit(() => events.push('memory 1'));
+      context.whenDurable(() => events.push('publish 1'));
       return 1;
     });
     void first.then(() => events.push('answer 1'));
     await until(() => syncs.length === 1);
-    // Committed (another connection sees it) but not yet durable: neither effect nor answer.
+    // Committed: memory that mirrors the tables follows at once; what others see waits.
     expect(db.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 1 });
+    expect(events).toEqual(['memory 1']);
+    events.length = 0;
+    let readAnswered = false;
+    void commits.barrier().then(() => (readAnswered = true));
     // Two more batches commit while that fsync runs; they share the next one.
     const second = commits.submit(() => insert.run(2));
     await until(() => db.prepare<[], { n: number }>('SELECT count(*) AS n FROM t').get()?.n === 2);
@@ -47,17 +52,39 @@ describe('GroupCommit with an fsync beside the event loop', () => {
     expect(syncs).toHaveLength(1);
     syncs[0]?.();
     await first;
-    expect(events).toEqual(['effect 1', 'answer 1']);
+    expect(events).toEqual(['publish 1', 'answer 1']);
+    // A read made before the second and third commits still waits for theirs.
+    expect(readAnswered).toBe(false);
     await until(() => syncs.length === 2);
     syncs[1]?.();
     await Promise.all([second, third]);
+    await until(() => readAnswered);
     expect(syncs).toHaveLength(2);
   });
 
-  it('fails the writes a failed fsync was to cover', async () => {
+  it('closes once the queued writes are durable, and refuses writes after that', async () => {
     const { db } = database();
-    const commits = new GroupCommit(db, noState, 1000, () => Promise.reject(new Error('EIO')));
-    await expect(commits.submit(() => 1)).rejects.toThrow('EIO');
+    const syncs: (() => void)[] = [];
+    const commits = new GroupCommit(db, noState, { durable: () => new Promise<void>((resolve) => syncs.push(resolve)) });
+    const write = commits.submit(() => db.prepare('INSERT INTO t (v) VALUES (1)').run());
+    let closed = false;
+    const closing = commits.close(new Error('closed')).then(() => (closed = true));
+    await expect(commits.submit(() => 2)).rejects.toThrow('closed');
+    await until(() => syncs.length === 1);
+    expect(closed).toBe(false);
+    syncs[0]?.();
+    await write;
+    await closing;
+  });
+
+  it('fails the writes a failed fsync was to cover, and every write after them', async () => {
+    const { db } = database();
+    const failures: Error[] = [];
+    const commits = new GroupCommit(db, noState, { durable: () => Promise.reject(new Error('EIO')), onDurableFailure: (error) => failures.push(error) });
+    await expect(commits.submit(() => 1)).rejects.toThrow(/fsync of the store failed.*EIO/);
+    expect(failures).toHaveLength(1);
+    // Nothing more is accepted: what the failed fsync covered may be gone.
+    await expect(commits.submit(() => 2)).rejects.toThrow(/fsync of the store failed/);
   });
 });
 

@@ -5,13 +5,17 @@
 //
 // Durability comes one of two ways. Without `durable`, the commit itself fsyncs (synchronous=FULL)
 // on the event loop. With it, the commit only writes the WAL and `durable()` (an fsync of the WAL
-// on libuv's thread pool) runs beside the event loop; batches committed meanwhile share the next
-// one. Either way a job's effects and its answer wait for the fsync that covers it.
+// on libuv's thread pool, wal-sync.ts) runs beside the event loop; batches committed meanwhile
+// share the next one. A job's `afterCommit` effects (memory that mirrors the tables) run at once;
+// its `whenDurable` effects (what others may see: watch events) and its answer wait for the fsync.
+// A failed fsync is fatal: what it should have covered may be lost, so nothing more is accepted.
 import type Database from 'better-sqlite3';
 
 export interface JobContext {
-  /** Runs after the batch commits, in job order; skipped if this job or the batch is rolled back. */
+  /** Runs right after the batch commits, in job order; skipped if this job or the batch is rolled back. */
   afterCommit(effect: () => void): void;
+  /** Runs once the commit is durable, in job order, before the job's answer. */
+  whenDurable(effect: () => void): void;
 }
 
 export type Job<T> = (context: JobContext) => T;
@@ -22,11 +26,21 @@ export interface RollbackHooks<S> {
   restore(snapshot: S): void;
 }
 
+export interface GroupCommitOptions {
+  readonly maxBatchSize?: number;
+  /** Makes every commit so far durable (see above); without it commits fsync themselves. */
+  readonly durable?: () => Promise<void>;
+  /** Told once when `durable()` fails; the GroupCommit then refuses every job. */
+  readonly onDurableFailure?: (error: Error) => void;
+}
+
 interface Pending {
   run: Job<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
+
+type Outcome = { ok: true; value: unknown; durableEffects: (() => void)[] } | { ok: false; error: unknown };
 
 export class GroupCommit<S> {
   private queue: Pending[] = [];
@@ -37,6 +51,7 @@ export class GroupCommit<S> {
   private readonly savepoint;
   private readonly release;
   private readonly rollbackTo;
+  private readonly maxBatchSize: number;
   /** Largest batch so far, for /metrics and the benchmarks. */
   maxBatch = 0;
   batches = 0;
@@ -44,13 +59,22 @@ export class GroupCommit<S> {
   /** Settlements of committed batches that wait for the next `durable()`. */
   private unsynced: ((error?: unknown) => void)[] = [];
   private syncing = false;
+  /** Batches committed, and batches known durable; barrier() waiters by the count they wait for. */
+  private committed = 0;
+  private synced = 0;
+  private barriers: { upTo: number; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  /** Why no job is accepted any more (closed, or an fsync failed). */
+  private refusal: Error | undefined;
+  /** The first failed fsync, told to onDurableFailure once (even while closing). */
+  private fatal: Error | undefined;
+  private drained: (() => void) | undefined;
 
   constructor(
     private readonly db: Database.Database,
     private readonly hooks: RollbackHooks<S>,
-    private readonly maxBatchSize = 1000,
-    private readonly durable?: () => Promise<void>,
+    private readonly options: GroupCommitOptions = {},
   ) {
+    this.maxBatchSize = options.maxBatchSize ?? 1000;
     this.begin = db.prepare('BEGIN IMMEDIATE');
     this.commit = db.prepare('COMMIT');
     this.rollback = db.prepare('ROLLBACK');
@@ -60,6 +84,7 @@ export class GroupCommit<S> {
   }
 
   submit<T>(run: Job<T>): Promise<T> {
+    if (this.refusal !== undefined) return Promise.reject(this.refusal);
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ run, resolve: resolve as (value: unknown) => void, reject });
       if (!this.scheduled) {
@@ -70,33 +95,58 @@ export class GroupCommit<S> {
     });
   }
 
-  /** Fails every queued job (used when the store closes). */
-  abort(error: unknown): void {
-    const queued = this.queue;
-    this.queue = [];
-    for (const job of queued) job.reject(error);
+  /**
+   * Resolves once every batch committed so far is durable. A read answers after it, so that
+   * nobody sees a write that a power loss could still take back.
+   */
+  barrier(): Promise<void> {
+    if (this.synced >= this.committed) return Promise.resolve();
+    if (this.refusal !== undefined) return Promise.reject(this.refusal);
+    return new Promise((resolve, reject) => this.barriers.push({ upTo: this.committed, resolve, reject }));
+  }
+
+  /** Refuses new jobs with `error`, lets queued ones commit, and resolves once all are durable. */
+  close(error: Error): Promise<void> {
+    this.refusal ??= error;
+    return new Promise((resolve) => {
+      this.drained = resolve;
+      this.checkDrained();
+    });
+  }
+
+  private checkDrained(): void {
+    if (this.drained === undefined || this.scheduled || this.queue.length > 0 || this.syncing) return;
+    const drained = this.drained;
+    this.drained = undefined;
+    drained();
   }
 
   private flush(): void {
     const batch = this.queue.splice(0, this.maxBatchSize);
     this.scheduled = this.queue.length > 0;
     if (this.scheduled) setImmediate(() => this.flush());
-    if (batch.length === 0) return;
+    if (batch.length === 0) {
+      this.checkDrained();
+      return;
+    }
     this.batches++;
     this.maxBatch = Math.max(this.maxBatch, batch.length);
 
     const before = this.hooks.snapshot();
-    const outcomes: ({ ok: true; value: unknown; effects: (() => void)[] } | { ok: false; error: unknown })[] = [];
+    const outcomes: Outcome[] = [];
+    const commitEffects: (() => void)[][] = [];
     try {
       this.begin.run();
       for (const job of batch) {
         const jobState = this.hooks.snapshot();
-        const effects: (() => void)[] = [];
+        const onCommit: (() => void)[] = [];
+        const durableEffects: (() => void)[] = [];
         this.savepoint.run();
         try {
-          const value = job.run({ afterCommit: (effect) => effects.push(effect) });
+          const value = job.run({ afterCommit: (effect) => onCommit.push(effect), whenDurable: (effect) => durableEffects.push(effect) });
           this.release.run();
-          outcomes.push({ ok: true, value, effects });
+          outcomes.push({ ok: true, value, durableEffects });
+          commitEffects.push(onCommit);
         } catch (error) {
           this.rollbackTo.run();
           this.release.run();
@@ -109,8 +159,19 @@ export class GroupCommit<S> {
       if (this.db.inTransaction) this.rollback.run();
       this.hooks.restore(before);
       for (const job of batch) job.reject(error);
+      this.checkDrained();
       return;
     }
+    this.committed++;
+    try {
+      for (const effects of commitEffects) for (const effect of effects) effect();
+    } finally {
+      this.afterCommitted(batch, outcomes);
+    }
+  }
+
+  /** Answers the batch's jobs now (the commit fsynced) or after the fsync that covers it. */
+  private afterCommitted(batch: Pending[], outcomes: Outcome[]): void {
     const settle = (syncError?: unknown): void => {
       batch.forEach((job, i) => {
         const outcome = outcomes[i];
@@ -118,13 +179,16 @@ export class GroupCommit<S> {
         if (!outcome.ok) job.reject(outcome.error);
         else if (syncError !== undefined) job.reject(syncError);
         else {
-          for (const effect of outcome.effects) effect();
+          for (const effect of outcome.durableEffects) effect();
           job.resolve(outcome.value);
         }
       });
     };
-    if (this.durable === undefined) settle();
-    else {
+    if (this.options.durable === undefined) {
+      this.synced = this.committed;
+      settle();
+      this.checkDrained();
+    } else {
       this.unsynced.push(settle);
       if (!this.syncing) this.syncNext();
     }
@@ -134,20 +198,47 @@ export class GroupCommit<S> {
   private syncNext(): void {
     const waiting = this.unsynced;
     this.unsynced = [];
-    if (waiting.length === 0 || this.durable === undefined) {
+    const durable = this.options.durable;
+    if (waiting.length === 0 || durable === undefined) {
       this.syncing = false;
+      this.checkDrained();
       return;
     }
     this.syncing = true;
-    this.durable().then(
+    const upTo = this.committed;
+    durable().then(
       () => {
+        this.synced = upTo;
         for (const settle of waiting) settle();
+        this.releaseBarriers();
         this.syncNext();
       },
-      (error: unknown) => {
-        for (const settle of waiting) settle(error);
-        this.syncNext();
-      },
+      (error: unknown) => this.failDurability(error, waiting),
     );
+  }
+
+  private releaseBarriers(): void {
+    if (this.barriers.length === 0) return;
+    const waiting = this.barriers;
+    this.barriers = [];
+    for (const barrier of waiting) {
+      if (barrier.upTo <= this.synced) barrier.resolve();
+      else this.barriers.push(barrier);
+    }
+  }
+
+  /** An fsync failed: fail what it covered, what waits, and everything from now on. */
+  private failDurability(error: unknown, waiting: ((error?: unknown) => void)[]): void {
+    const fatal = new Error(`supercache: an fsync of the store failed, so writes may be lost; restart the server (${String(error)})`);
+    const first = this.fatal === undefined;
+    this.fatal ??= fatal;
+    this.refusal = fatal;
+    for (const settle of [...waiting, ...this.unsynced]) settle(fatal);
+    this.unsynced = [];
+    for (const job of this.queue.splice(0)) job.reject(fatal);
+    for (const barrier of this.barriers.splice(0)) barrier.reject(fatal);
+    this.syncing = false;
+    if (first) this.options.onDurableFailure?.(fatal);
+    this.checkDrained();
   }
 }

@@ -73,6 +73,10 @@ export class SqliteEngine implements Backend {
   private walSync: WalSync | undefined;
   private hub!: WatchHub;
   private head = 0;
+  /** The newest revision known durable: what watchers and progress notifications may see. */
+  private durableHead = 0;
+  /** Set when an fsync failed: the engine then refuses everything. */
+  private failure: Error | undefined;
   private closed = false;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly now: () => number;
@@ -89,6 +93,7 @@ export class SqliteEngine implements Backend {
     this.head = this.tables.headRevision();
     this.walSync = WalSync.open(db, databasePath(this.options.dataDir));
     const walSync = this.walSync;
+    this.durableHead = this.head;
     this.commits = new GroupCommit<number>(
       db,
       {
@@ -97,8 +102,14 @@ export class SqliteEngine implements Backend {
           this.head = head;
         },
       },
-      undefined,
-      walSync === undefined ? undefined : () => walSync.sync(),
+      {
+        ...(walSync === undefined ? {} : { durable: () => walSync.sync() }),
+        onDurableFailure: (error) => {
+          createLogger('supercache').error('the store stops: an fsync failed', { error: error.message });
+          this.failure = error;
+          this.hub.closeAll(error);
+        },
+      },
     );
     this.compactor = new Compactor(db, this.commits, this.options.compactionBatchSize ?? 1000);
     this.leases = new LeaseTable(db, this.now);
@@ -107,7 +118,7 @@ export class SqliteEngine implements Backend {
       {
         history: (from, to, after, withPrevKv) => this.history(from, to, after, withPrevKv),
         compactRevision: () => this.compactor.revision,
-        headRevision: () => this.head,
+        headRevision: () => this.durableHead,
       },
       this.options.watchBacklogLimit ?? 10_000,
     );
@@ -118,7 +129,7 @@ export class SqliteEngine implements Backend {
     );
     this.every(this.options.checkpoints?.intervalMs ?? 100, () => this.checkpointer?.tick(this.commits.batches));
     this.every(500, () => this.expireLeases());
-    this.every(this.options.progressNotifyIntervalMs ?? 600_000, () => this.hub.notifyProgress(this.head));
+    this.every(this.options.progressNotifyIntervalMs ?? 600_000, () => this.requestProgress());
     const compactionInterval = this.options.compactionIntervalMs ?? 10_000;
     if (compactionInterval > 0) {
       const policy = new RetentionPolicy(this.options.retentionMs ?? 300_000, this.options.minRetainedRevisions ?? 1000);
@@ -138,7 +149,7 @@ export class SqliteEngine implements Backend {
     for (const timer of this.timers) clearInterval(timer);
     this.hub?.closeAll();
     // Let queued writes finish: a write in flight is either committed and acknowledged, or not.
-    await this.commits?.submit(() => 0).catch(() => 0);
+    await this.commits?.close(storeClosed());
     await this.checkpointer?.stop();
     this.db?.close();
     this.walSync?.close();
@@ -183,6 +194,7 @@ export class SqliteEngine implements Backend {
   }
 
   watch(options: WatchOptions): AsyncIterable<WatchEvent> {
+    if (this.failure !== undefined) throw this.failure;
     if (this.closed) throw storeClosed();
     return this.hub.watch(options);
   }
@@ -239,17 +251,20 @@ export class SqliteEngine implements Backend {
     return result;
   }
 
+  /** At once, without waiting for an fsync: the revision is the newest durable one. */
   status(): Promise<StoreStatus> {
-    return this.read(() => ({
-      revision: this.head,
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.closed) return Promise.reject(storeClosed());
+    return Promise.resolve({
+      revision: this.durableHead,
       compactRevision: this.compactor.revision,
       dbSize: this.fileSize(),
       version: SUPERCACHE_VERSION,
-    }));
+    });
   }
 
   requestProgress(): void {
-    if (!this.closed) this.hub.notifyProgress(this.head);
+    if (!this.closed && this.failure === undefined) this.hub.notifyProgress(this.durableHead);
   }
 
   private view(): ReadView {
@@ -261,16 +276,21 @@ export class SqliteEngine implements Backend {
     };
   }
 
+  /** Reads now; answers once what it read is durable (a commit's fsync may still be running). */
   private read<T>(run: () => T): Promise<T> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
     if (this.closed) return Promise.reject(storeClosed());
+    let value: T;
     try {
-      return Promise.resolve(run());
+      value = run();
     } catch (error) {
       return Promise.reject(error);
     }
+    return this.commits.barrier().then(() => value);
   }
 
   private job<T>(run: (context: JobContext) => T): Promise<T> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
     if (this.closed) return Promise.reject(storeClosed());
     return this.commits.submit(run);
   }
@@ -281,9 +301,13 @@ export class SqliteEngine implements Backend {
       const writer = new RevisionWriter(this.view());
       const result = run(writer, context);
       if (writer.wrote) {
-        this.head = writer.revision;
+        const revision = writer.revision;
+        this.head = revision;
         const events = writer.events;
-        context.afterCommit(() => this.hub.publish(events));
+        context.whenDurable(() => {
+          this.durableHead = revision;
+          this.hub.publish(events);
+        });
       }
       return result;
     });

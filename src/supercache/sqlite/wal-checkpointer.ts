@@ -41,12 +41,13 @@ export interface CheckpointPolicy {
 
 interface RunningWorker {
   readonly worker: Worker;
-  readonly exited: Promise<void>;
   checkpointing: boolean;
 }
 
 export class WalCheckpointer {
   private current: RunningWorker | undefined;
+  /** Workers told to close that have not exited yet. */
+  private readonly closing = new Set<Worker>();
   private failed = false;
   private stopped = false;
   private readonly busyCommitsPerSecond: number;
@@ -82,7 +83,7 @@ export class WalCheckpointer {
     if (now - this.lastBusy > this.idleStopMs) {
       // After a checkpoint still running: messages are handled in order.
       this.current = undefined;
-      running.worker.postMessage('close');
+      this.closeWorker(running);
       return;
     }
     if (running.checkpointing || commits === this.checkpointedAt) return;
@@ -101,9 +102,15 @@ export class WalCheckpointer {
     this.stopped = true;
     const running = this.current;
     this.current = undefined;
-    if (running === undefined) return;
+    if (running !== undefined) this.closeWorker(running);
+    // Held (ref) until they exit: a process with nothing else to do must not end mid-close.
+    for (const worker of this.closing) worker.ref();
+    await Promise.all([...this.closing].map((worker) => new Promise<void>((resolve) => worker.once('exit', () => resolve()))));
+  }
+
+  private closeWorker(running: RunningWorker): void {
+    this.closing.add(running.worker);
     running.worker.postMessage('close');
-    await running.exited;
   }
 
   private startWorker(): RunningWorker {
@@ -112,11 +119,8 @@ export class WalCheckpointer {
       workerData: { driver: createRequire(import.meta.url).resolve('better-sqlite3'), path: this.path },
     });
     worker.unref();
-    const running: RunningWorker = {
-      worker,
-      exited: new Promise((resolve) => worker.once('exit', () => resolve())),
-      checkpointing: false,
-    };
+    const running: RunningWorker = { worker, checkpointing: false };
+    worker.once('exit', () => this.closing.delete(worker));
     worker.on('message', (reply: { error?: string }) => {
       running.checkpointing = false;
       if (reply.error !== undefined) this.fail(running, reply.error);
@@ -130,6 +134,7 @@ export class WalCheckpointer {
     this.failed = true;
     if (this.current === running) this.current = undefined;
     this.onFailure(error);
+    this.closing.add(running.worker);
     void running.worker.terminate();
   }
 }
