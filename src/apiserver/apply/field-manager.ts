@@ -4,7 +4,7 @@
 
 import { badRequest } from '../../api/api-errors.js';
 import { apiVersionOf, type KubeObject, type ResourceDescriptor } from '../registry/resource.js';
-import { isJsonObject, jsonEqual, type Json, type JsonObject } from '../patch/json-value.js';
+import { isJsonObject, jsonEqual, type Json, type JsonObject } from '../../api/patch/json-value.js';
 import { fieldElement } from './field-path.js';
 import { FieldSet } from './field-set.js';
 import { ApplyShapeError } from './list-items.js';

@@ -6,7 +6,7 @@
 //   i:<index>         the item of a list by position (never produced here; accepted when decoding)
 // Keys of k: are sorted and values are written canonically, so equal elements are equal strings.
 
-import { isJsonObject, type Json, type JsonObject } from '../patch/json-value.js';
+import { isJsonObject, type Json, type JsonObject } from '../../api/patch/json-value.js';
 
 export type PathElement = string;
 export type FieldPath = readonly PathElement[];

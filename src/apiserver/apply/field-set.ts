@@ -6,7 +6,7 @@
 // child element is a key; a member with no children is `{}`, and a member that also has children
 // carries `".": {}` among them.
 
-import { isJsonObject, type JsonObject } from '../patch/json-value.js';
+import { isJsonObject, type JsonObject } from '../../api/patch/json-value.js';
 import { compareElements, FieldPathError, parseElement, type FieldPath, type PathElement } from './field-path.js';
 
 export class FieldSet {

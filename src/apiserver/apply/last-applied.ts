@@ -3,7 +3,7 @@
 // its last-applied-configuration annotation records, do not conflict with kubectl's own server-side
 // apply; and while that annotation exists, server-side applies by kubectl keep it up to date.
 
-import { getField, isJsonObject, setField, type Json, type JsonObject } from '../patch/json-value.js';
+import { getField, isJsonObject, setField, type Json, type JsonObject } from '../../api/patch/json-value.js';
 import { canonicalJson } from './field-path.js';
 import type { FieldSet } from './field-set.js';
 import type { StructNode } from './schema.js';

@@ -2,7 +2,7 @@
 // listItemToPathElement). An applied configuration must index cleanly (upstream refuses it
 // otherwise); a stored object that does not is treated as owning the list whole.
 
-import { isJsonObject, type Json } from '../patch/json-value.js';
+import { isJsonObject, type Json } from '../../api/patch/json-value.js';
 import { keyElement, printElement, printPath, valueElement, type FieldPath, type PathElement } from './field-path.js';
 import type { ListNode } from './schema.js';
 

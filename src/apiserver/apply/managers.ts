@@ -2,7 +2,7 @@
 // encoding in upstream's order, identities (BuildManagerIdentifier), the fields nobody owns
 // (stripMetaManager) and the cap on Update entries (capManagersManager).
 
-import { isJsonObject, type JsonObject } from '../patch/json-value.js';
+import { isJsonObject, type JsonObject } from '../../api/patch/json-value.js';
 import { fieldElement } from './field-path.js';
 import { FieldSet } from './field-set.js';
 

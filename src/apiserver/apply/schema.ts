@@ -5,8 +5,8 @@
 // table (patch-strategies*.ts) plus the few places where the list-map keys or atomicity differ.
 // Kinds the table does not know get upstream's deduced schema: maps are granular, lists atomic.
 
-import type { Json } from '../patch/json-value.js';
-import { patchSchemaForKind, type GroupKind, type PatchSchema } from '../patch/patch-strategies.js';
+import type { Json } from '../../api/patch/json-value.js';
+import { patchSchemaForKind, type GroupKind, type PatchSchema } from '../../api/patch/patch-strategies.js';
 
 /** A value owned and replaced as a whole: a scalar, an atomic list, an atomic map or struct. */
 export interface LeafNode {

@@ -3,7 +3,7 @@
 // (a string where a struct belongs, a list that cannot be keyed) is a leaf: it is then owned and
 // replaced whole, which is what upstream does with what it cannot type either.
 
-import { isJsonObject, type Json, type JsonObject } from '../patch/json-value.js';
+import { isJsonObject, type Json, type JsonObject } from '../../api/patch/json-value.js';
 import type { FieldPath } from './field-path.js';
 import { indexList, type ListItem } from './list-items.js';
 import { LEAF, type SchemaNode, type StructNode } from './schema.js';

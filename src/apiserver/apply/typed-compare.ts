@@ -1,7 +1,7 @@
 // Field sets of values (typed/tofieldset.go) and the comparison of two versions of an object
 // (typed/compare.go): what was added, modified and removed, as paths.
 
-import { getField, isJsonObject, jsonEqual, type Json, type JsonObject } from '../patch/json-value.js';
+import { getField, isJsonObject, jsonEqual, type Json, type JsonObject } from '../../api/patch/json-value.js';
 import { fieldElement, type FieldPath } from './field-path.js';
 import { FieldSet } from './field-set.js';
 import type { SchemaNode, StructNode } from './schema.js';

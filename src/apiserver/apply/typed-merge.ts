@@ -1,7 +1,7 @@
 // Merging an applied configuration into the live object (typed/merge.go) and removing what an
 // applier stopped applying (merge/update.go prune, with typed/remove.go).
 
-import { cloneJson, getField, isJsonObject, setField, type Json, type JsonObject } from '../patch/json-value.js';
+import { cloneJson, getField, isJsonObject, setField, type Json, type JsonObject } from '../../api/patch/json-value.js';
 import { fieldElement, isFieldElement, type FieldPath, type PathElement } from './field-path.js';
 import type { FieldSet } from './field-set.js';
 import type { ListItem } from './list-items.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isApiError } from '../../api/api-errors.js';
-import type { JsonObject } from '../patch/json-value.js';
+import type { JsonObject } from '../../api/patch/json-value.js';
 import type { KubeObject } from '../registry/resource.js';
 import { applyConfiguration, recordUpdate, type ManagedResource } from './field-manager.js';
 import { fieldElement as f } from './field-path.js';

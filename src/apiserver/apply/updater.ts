@@ -3,8 +3,8 @@
 // manager's configuration, drop what it stopped applying, refuse or take over other managers'
 // fields that would change).
 
-import type { JsonObject } from '../patch/json-value.js';
-import { jsonEqual } from '../patch/json-value.js';
+import type { JsonObject } from '../../api/patch/json-value.js';
+import { jsonEqual } from '../../api/patch/json-value.js';
 import { ApplyConflicts, listConflicts } from './conflicts.js';
 import { FieldSet } from './field-set.js';
 import { capUpdateManagers, managerId, stripEntry, type ManagerEntry, type Managers } from './managers.js';

@@ -5,7 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { badRequest, conflict, isApiError } from '../../api/api-errors.js';
 import { apiVersionOf, type KubeObject } from '../registry/resource.js';
 import { applyConfiguration } from '../apply/field-manager.js';
-import { isJsonObject, type Json, type JsonObject } from '../patch/json-value.js';
+import { isJsonObject, type Json, type JsonObject } from '../../api/patch/json-value.js';
 import { writeJson } from '../http/responses.js';
 import { checkFields, warningHeaders, type FieldValidation } from '../openapi/index.js';
 import { isDryRun, type RequestContext } from './context.js';

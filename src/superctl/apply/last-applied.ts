@@ -3,7 +3,7 @@
 // as kubectl writes it (Go's encoding/json of the object without the annotation: keys sorted, no
 // spaces, HTML characters escaped, a trailing newline), so that kubectl and superctl applying the
 // same file see the same annotation and both say "unchanged".
-import type { JsonObject } from '../../apiserver/patch/json-value.js';
+import type { JsonObject } from '../../api/patch/json-value.js';
 
 export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
 

@@ -3,7 +3,7 @@
 import { ApiError } from '../../client/client-errors.js';
 import { PATCH_CONTENT_TYPES, type PatchType, type RestClient } from '../../client/rest-client.js';
 import { resourcePath, type ResourceType } from '../../client/resource-types.js';
-import type { JsonObject } from '../../apiserver/patch/json-value.js';
+import type { JsonObject } from '../../api/patch/json-value.js';
 
 export type DryRun = 'none' | 'client' | 'server';
 

@@ -1,12 +1,12 @@
 // The diff half of strategic merge patch (k8s.io/apimachinery strategicpatch diffMaps/diffLists):
 // the patch that turns one object into another, walking the per-type patch strategies the API
-// server merges with (imported from src/apiserver/patch, the one table of them). Lists that
+// server merges with (imported from src/api/patch, the one table of them). Lists that
 // merge by key produce element patches, `$patch: delete` elements, `$setElementOrder/<list>`;
 // primitive merge lists produce additions and `$deleteFromPrimitiveList/<list>`; fields marked
 // retainKeys get `$retainKeys`. With a schema that knows no strategies, the result is a plain
 // JSON merge patch (what kubectl sends for kinds it has no strategies for).
-import { isJsonObject, jsonEqual, type Json, type JsonObject } from '../../apiserver/patch/json-value.js';
-import type { PatchSchema } from '../../apiserver/patch/patch-strategies.js';
+import { isJsonObject, jsonEqual, type Json, type JsonObject } from '../../api/patch/json-value.js';
+import type { PatchSchema } from '../../api/patch/patch-strategies.js';
 
 export const DIRECTIVE = '$patch';
 export const RETAIN_KEYS = '$retainKeys';

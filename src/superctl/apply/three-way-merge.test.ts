@@ -2,9 +2,9 @@
 // upstream answer is known (directives kubectl sends), and the object the API server's own
 // strategic merge makes of it (what the user sees).
 import { describe, expect, it } from 'vitest';
-import type { JsonObject } from '../../apiserver/patch/json-value.js';
-import { patchSchemaForKind } from '../../apiserver/patch/patch-strategies.js';
-import { applyStrategicMergePatch } from '../../apiserver/patch/strategic-merge-patch.js';
+import type { JsonObject } from '../../api/patch/json-value.js';
+import { patchSchemaForKind } from '../../api/patch/patch-strategies.js';
+import { applyStrategicMergePatch } from '../../api/patch/strategic-merge-patch.js';
 import { threeWayPatch, twoWayPatch } from './three-way-merge.js';
 
 const deployment = (spec: JsonObject): JsonObject => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec });

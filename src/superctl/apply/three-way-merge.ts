@@ -3,8 +3,8 @@
 // current is the live object. The patch is what changed from current to modified, leaving alone
 // what others added (no deletions), plus the deletions from original to modified (only what this
 // file itself once set). Edit uses the two-way form: everything from original to modified.
-import { isJsonObject, type Json, type JsonObject } from '../../apiserver/patch/json-value.js';
-import { patchSchemaForKind, type PatchSchema } from '../../apiserver/patch/patch-strategies.js';
+import { isJsonObject, type Json, type JsonObject } from '../../api/patch/json-value.js';
+import { patchSchemaForKind, type PatchSchema } from '../../api/patch/patch-strategies.js';
 import { diffMaps, DIRECTIVE, RETAIN_KEYS, SET_ELEMENT_ORDER } from './strategic-diff.js';
 
 /** A schema without strategies: the diff is then a JSON merge patch (kinds without strategies). */

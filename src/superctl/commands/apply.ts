@@ -4,7 +4,7 @@
 // say "unchanged" when that patch is empty. --server-side sends the file as an apply patch.
 // --prune -l deletes the objects of the selector that were applied before but are in no file now.
 import type { Command } from 'commander';
-import type { JsonObject } from '../../apiserver/patch/json-value.js';
+import type { JsonObject } from '../../api/patch/json-value.js';
 import { parseLabelSelector, type LabelMatcher } from '../../api/label-selector.js';
 import { LAST_APPLIED_ANNOTATION, lastAppliedOf, originalOf, withLastApplied } from '../apply/last-applied.js';
 import { createObject, deleteObject, dryRunSuffix, getObject, patchObject, writeErrorLine, type DryRun } from '../apply/object-writes.js';

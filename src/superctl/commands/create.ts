@@ -5,7 +5,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Command } from 'commander';
-import type { JsonObject } from '../../apiserver/patch/json-value.js';
+import type { JsonObject } from '../../api/patch/json-value.js';
 import { withLastApplied } from '../apply/last-applied.js';
 import { createObject, dryRunSuffix, getObject, writeErrorLine } from '../apply/object-writes.js';
 import { OutcomePrinter, parseOutputFormat } from '../apply/print-objects.js';

@@ -2,7 +2,7 @@
 // (`configmap "a" deleted`). Like kubectl it waits (--wait, on by default) until each object is
 // really gone, so a finalizer or a graceful pod deletion is seen through before it returns.
 import type { Command } from 'commander';
-import type { JsonObject } from '../../apiserver/patch/json-value.js';
+import type { JsonObject } from '../../api/patch/json-value.js';
 import { ApiError } from '../../client/client-errors.js';
 import { deleteObject, dryRunSuffix, getObject } from '../apply/object-writes.js';
 import type { CliContext } from '../cli-context.js';

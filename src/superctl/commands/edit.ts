@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { jsonEqual, type JsonObject } from '../../apiserver/patch/json-value.js';
+import { jsonEqual, type JsonObject } from '../../api/patch/json-value.js';
 import { getObject, patchObject } from '../apply/object-writes.js';
 import { formatObject } from '../apply/print-objects.js';
 import { twoWayPatch } from '../apply/three-way-merge.js';

@@ -2,7 +2,7 @@
 // of metadata.labels, as kubectl does; an existing key keeps its value unless --overwrite.
 // Annotate is the same verb on metadata.annotations (annotate.ts), so both are built here.
 import type { Command } from 'commander';
-import type { JsonObject } from '../../apiserver/patch/json-value.js';
+import type { JsonObject } from '../../api/patch/json-value.js';
 import { dryRunSuffix, getObject, patchObject } from '../apply/object-writes.js';
 import { OutcomePrinter, parseOutputFormat } from '../apply/print-objects.js';
 import type { CliContext } from '../cli-context.js';

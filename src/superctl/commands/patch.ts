@@ -4,8 +4,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { parse } from 'yaml';
-import { applyPatch } from '../../apiserver/patch/apply-patch.js';
-import { jsonEqual, type JsonObject } from '../../apiserver/patch/json-value.js';
+import { applyPatch } from '../../api/patch/apply-patch.js';
+import { jsonEqual, type JsonObject } from '../../api/patch/json-value.js';
 import { dryRunSuffix, getObject, patchObject, writeErrorLine } from '../apply/object-writes.js';
 import { OutcomePrinter, parseOutputFormat } from '../apply/print-objects.js';
 import type { CliContext } from '../cli-context.js';

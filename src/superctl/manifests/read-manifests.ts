@@ -6,7 +6,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { parseAllDocuments, type Tags, type YAMLError } from 'yaml';
-import type { JsonObject } from '../../apiserver/patch/json-value.js';
+import type { JsonObject } from '../../api/patch/json-value.js';
 import { CliError } from '../cli-error.js';
 
 export type { JsonObject };

@@ -1,7 +1,7 @@
 // The objects a verb acts on, named any of the kubectl ways: TYPE NAME..., TYPE/NAME...,
 // TYPE[,TYPE...] with -l SELECTOR or --all (listed from the server), or -f files (each object
 // in them). Used by delete, patch, label, annotate and edit.
-import type { JsonObject } from '../../apiserver/patch/json-value.js';
+import type { JsonObject } from '../../api/patch/json-value.js';
 import type { CliContext } from '../cli-context.js';
 import { CliError } from '../cli-error.js';
 import { resolveTargets } from '../remote/object-target.js';

@@ -1,10 +1,10 @@
 // Adds the strategic-merge metadata to the generated schemas, from the same tables the server's
-// own strategic merge patch uses (src/apiserver/patch/): x-kubernetes-patch-strategy and
+// own strategic merge patch uses (src/api/patch/): x-kubernetes-patch-strategy and
 // x-kubernetes-patch-merge-key, which `kubectl apply` reads to compute its patches, and the
 // x-kubernetes-list-type / list-map-keys that go with them. The tables are keyed by Go type names
 // that need not match the schema names (an EphemeralContainer merges as a Container), so the walk
 // starts at each kind and follows the references, pairing every schema with its table entry.
-import { BUILTIN_KINDS, BUILTIN_PATCH_META, groupKindKey, type FieldPatchMeta } from '../../patch/patch-strategies.js';
+import { BUILTIN_KINDS, BUILTIN_PATCH_META, groupKindKey, type FieldPatchMeta } from '../../../api/patch/patch-strategies.js';
 import type { OpenApiSchema, SchemaMap } from '../schema-types.js';
 import { V3_REF_PREFIX } from '../schema-types.js';
 
