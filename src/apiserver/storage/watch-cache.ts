@@ -6,7 +6,7 @@ import { prefixRange } from '../../supercache/key-range.js';
 import { resourceVersionTooOld } from '../../api/api-errors.js';
 import { EventQueue } from '../../util/event-queue.js';
 import type { KubeObject } from '../registry/resource.js';
-import { decodeObject } from './codec.js';
+import { decodeCachedObject } from './codec.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -105,7 +105,7 @@ export class WatchCache {
     for (;;) {
       const page = await this.options.backend.range({ key, rangeEnd: range.rangeEnd, limit: 1000, revision });
       revision = page.revision;
-      for (const kv of page.kvs) fresh.set(kv.key, decodeObject(kv.value, kv.modRevision));
+      for (const kv of page.kvs) fresh.set(kv.key, decodeCachedObject(kv.value, kv.modRevision));
       const last = page.kvs[page.kvs.length - 1];
       if (!page.more || last === undefined) break;
       key = `${last.key}\0`;
@@ -121,7 +121,7 @@ export class WatchCache {
     const prevObject = this.objects.get(key);
     let event: CacheEvent;
     if (kind === 'put' && value !== undefined) {
-      const object = decodeObject(value, revision);
+      const object = decodeCachedObject(value, revision);
       this.objects.set(key, object);
       event = prevObject === undefined ? { type: 'ADDED', key, object, revision } : { type: 'MODIFIED', key, object, prevObject, revision };
     } else {
