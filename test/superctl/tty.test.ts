@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allControllers } from '../../src/controller/all-controllers.js';
-import { Pods } from '../../src/client/resource-types.js';
+import { Deployments, Pods } from '../../src/client/resource-types.js';
 import { startTestCluster, type TestCluster } from '../support/cluster.js';
 import { startTestControllers, type TestControllers } from '../support/controllers.js';
 import { isRunningAndReady, shellPod, waitForPod, BUSYBOX } from '../support/pods.js';
@@ -127,7 +127,24 @@ describe('superctl on a terminal', { timeout: 180_000 }, () => {
   });
 
   it('rollout status draws a bar redrawn in place, then the success line', async () => {
-    await cluster.kubectl.ok(['create', 'deployment', 'bar', `--image=${BUSYBOX}`, '--replicas=3', '--', 'sleep', '3600']);
+    // Ready only 4 s after starting, so the rollout is still under way when superctl first looks
+    // (plain busybox pods were once all ready before it started, and no bar was drawn).
+    const container = {
+      name: 'bar',
+      image: BUSYBOX,
+      command: ['sh', '-c', 'sleep 4; touch /tmp/ready; exec sleep 3600'],
+      readinessProbe: { exec: { command: ['cat', '/tmp/ready'] }, periodSeconds: 1 },
+    };
+    await cluster.client.create(Deployments, {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'bar', namespace: 'default' },
+      spec: {
+        replicas: 3,
+        selector: { matchLabels: { app: 'bar' } },
+        template: { metadata: { labels: { app: 'bar' } }, spec: { terminationGracePeriodSeconds: 1, containers: [container] } },
+      },
+    });
     const result = await onPty(['rollout', 'status', 'deploy/bar', '--timeout=150s'], []);
     expect(result.code, result.output).toBe(0);
     expect(result.output).toMatch(/\r\[[█░]{24}\] \d\/3 updated, \d\/3 ready/);

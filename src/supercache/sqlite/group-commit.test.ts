@@ -4,20 +4,19 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GroupCommit } from './group-commit.js';
-import { databasePath, openDatabase } from './schema.js';
-import { WalSync } from './wal-sync.js';
+import { openDatabase } from './schema.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const cleanup of cleanups.splice(0).reverse()) cleanup();
 });
 
-function database(): { db: Database.Database; file: string } {
+function database(): { db: Database.Database } {
   const dir = mkdtempSync(join(tmpdir(), 'group-commit-'));
   const db = openDatabase(dir);
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }), () => db.close());
   db.exec('CREATE TABLE t (v INTEGER)');
-  return { db, file: databasePath(dir) };
+  return { db };
 }
 
 const noState = { snapshot: () => 0, restore: () => {} };
@@ -85,26 +84,6 @@ describe('GroupCommit with an fsync beside the event loop', () => {
     expect(failures).toHaveLength(1);
     // Nothing more is accepted: what the failed fsync covered may be gone.
     await expect(commits.submit(() => 2)).rejects.toThrow(/fsync of the store failed/);
-  });
-});
-
-describe('WalSync', () => {
-  it('turns the connection to synchronous=NORMAL and fsyncs its WAL', async () => {
-    const { db, file } = database();
-    const sync = WalSync.open(db, file);
-    expect(sync).toBeDefined();
-    cleanups.push(() => sync?.close());
-    expect(db.pragma('synchronous', { simple: true })).toBe(1);
-    await sync?.sync();
-  });
-
-  it('leaves a connection without a WAL as it is', () => {
-    const { db } = database();
-    db.pragma('journal_mode = DELETE');
-    const other = mkdtempSync(join(tmpdir(), 'group-commit-'));
-    cleanups.push(() => rmSync(other, { recursive: true, force: true }));
-    expect(WalSync.open(db, join(other, 'none.db'))).toBeUndefined();
-    expect(db.pragma('synchronous', { simple: true })).toBe(2);
   });
 });
 

@@ -4,9 +4,9 @@
 // savepoint: a job that throws is undone alone.
 //
 // Durability comes one of two ways. Without `durable`, the commit itself fsyncs (synchronous=FULL)
-// on the event loop. With it, the commit only writes the WAL and `durable()` (an fsync of the WAL
-// on libuv's thread pool, wal-sync.ts) runs beside the event loop; batches committed meanwhile
-// share the next one. A job's `afterCommit` effects (memory that mirrors the tables) run at once;
+// on the event loop: what SqliteEngine does (it says why). With it, the commit only writes the WAL
+// (synchronous=NORMAL) and `durable()`, say an fsync of the WAL on libuv's thread pool, runs
+// beside the event loop; batches committed meanwhile share the next one. A job's `afterCommit` effects (memory that mirrors the tables) run at once;
 // its `whenDurable` effects (what others may see: watch events) and its answer wait for the fsync.
 // A failed fsync is fatal: what it should have covered may be lost, so nothing more is accepted.
 import type Database from 'better-sqlite3';
